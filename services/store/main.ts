@@ -1,0 +1,131 @@
+// bin/store: wires flags, sockets, timers and signals around the store member's core.
+import * as grpc from '@grpc/grpc-js';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { ConfigError, HELP, parseStoreArgs } from './config.js';
+import type { StoreConfig } from './config.js';
+import { BootstrapError, bootstrapServer, parseInitialCluster } from './server/bootstrap.js';
+import type { EtcdServer } from './server/etcd-server.js';
+import { addClientServices, GRPC_OVERHEAD_BYTES } from './server/grpc-api.js';
+import { createMetrics, metricsHandler } from './server/metrics.js';
+import type { PeerHandler } from './server/transport.js';
+import { addPeerService, fetchClusterInfo, GrpcPeerTransport, peerChannelOptions, urlToTarget } from './server/transport.js';
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
+}
+
+function bind(server: grpc.Server, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(urlToTarget(url), grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
+  });
+}
+
+async function run(cfg: StoreConfig): Promise<void> {
+  // The transport needs the cluster ID, which is known only once the member has bootstrapped.
+  const started: { server?: EtcdServer } = {};
+  const transport = new GrpcPeerTransport(() => started.server?.clusterId ?? '');
+  const s = await bootstrapServer({
+    name: cfg.name,
+    dataDir: cfg.dataDir,
+    initialCluster: parseInitialCluster(cfg.initialCluster),
+    initialClusterState: cfg.initialClusterState,
+    initialClusterToken: cfg.initialClusterToken,
+    advertiseClientUrls: cfg.advertiseClientUrls,
+    advertisePeerUrls: cfg.initialAdvertisePeerUrls,
+    heartbeatMs: cfg.heartbeatIntervalMs,
+    electionMs: cfg.electionTimeoutMs,
+    snapshotCount: cfg.snapshotCount,
+    maxRequestBytes: cfg.maxRequestBytes,
+    maxTxnOps: cfg.maxTxnOps,
+    transport,
+    clock: { now: () => performance.now() },
+    fetchClusterInfo: (urls) => fetchClusterInfo(urls),
+  });
+  started.server = s;
+  const peerHandler: PeerHandler = {
+    clusterId: () => s.clusterId,
+    receive: (msgs) => s.receive(msgs),
+    clusterInfo: () => ({ clusterId: s.clusterId, members: s.members() }),
+    leaseKeepAlive: (req) => s.leaseKeepAlive(req),
+    leaseTimeToLive: (req) => s.leaseTimeToLive(req),
+    reportUnreachable: (id, snap) => s.reportUnreachable(id, snap),
+  };
+  transport.attach(peerHandler);
+
+  const peerServer = new grpc.Server(peerChannelOptions);
+  addPeerService(peerServer, peerHandler);
+  for (const url of cfg.listenPeerUrls) await bind(peerServer, url);
+
+  const clientServer = new grpc.Server({
+    'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    'grpc.max_send_message_length': -1,
+  });
+  addClientServices(clientServer, s, { progressNotifyIntervalMs: cfg.progressNotifyIntervalMs });
+  for (const url of cfg.listenClientUrls) await bind(clientServer, url);
+
+  const registry = createMetrics(s);
+  const httpServers = cfg.listenMetricsUrls.map((url) => {
+    const u = new URL(url);
+    const h = http.createServer(metricsHandler(s, registry));
+    h.listen(Number(u.port), u.hostname);
+    return h;
+  });
+
+  const ticker = setInterval(() => s.tick(), cfg.heartbeatIntervalMs);
+  log('info', 'serving', {
+    name: cfg.name,
+    memberId: s.memberId,
+    clusterId: s.clusterId,
+    clientUrls: cfg.listenClientUrls,
+    peerUrls: cfg.listenPeerUrls,
+  });
+  s.on('leader', (lead: string) => log('info', lead ? 'leader elected' : 'leader lost', { leader: lead }));
+
+  let stopping = false;
+  const shutdown = async (code: number, why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'shutting down', { why });
+    const force = setTimeout(() => process.exit(code), 5000);
+    force.unref();
+    try {
+      await s.stop();
+    } finally {
+      clearInterval(ticker);
+      clientServer.forceShutdown();
+      peerServer.forceShutdown();
+      transport.close();
+      for (const h of httpServers) h.close();
+      await s.close();
+      log('info', 'stopped');
+      process.exit(code);
+    }
+  };
+  s.on('removed', () => void shutdown(0, 'the member has been permanently removed from the cluster'));
+  s.on('fatal', (err: Error) => {
+    log('error', 'fatal error, stopping', { error: err.message });
+    void shutdown(1, err.message);
+  });
+  process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+  process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+}
+
+let cfg: StoreConfig | 'help';
+try {
+  cfg = parseStoreArgs(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`store: ${err instanceof Error ? err.message : String(err)}\n${err instanceof ConfigError ? '' : HELP}`);
+  process.exit(2);
+}
+if (cfg === 'help') {
+  process.stdout.write(HELP);
+} else {
+  run(cfg).catch((err: unknown) => {
+    const known = err instanceof BootstrapError || err instanceof ConfigError;
+    log('error', known ? (err as Error).message : `startup failed: ${String(err)}`);
+    process.exit(1);
+  });
+}
