@@ -1,19 +1,15 @@
 import { it } from 'vitest';
 import { runSafetySim } from './testing/safety-sim.js';
-import { InteractionEnv } from './testing/interaction-env.js';
 
-it('debug', () => {
-  const orig = InteractionEnv.prototype.processReady;
-  let env: InteractionEnv | undefined;
-  InteractionEnv.prototype.processReady = function (this: InteractionEnv, n, q) { env = this; return orig.call(this, n, q); };
-  try {
-    runSafetySim({ seed: 617685, nodes: 3, steps: 400, preVote: true, checkQuorum: false });
-  } catch (e) {
-    console.log(String(e));
-    console.log(env?.handle('raft-state'));
-    for (const id of ['1','2','3']) { console.log(env?.handle(`status ${id}`)); console.log(env?.handle(`raft-log ${id}`).split('\n').slice(-3).join('\n')); }
-    console.log(env?.handle('in-flight'));
-    const r = env!.node('1').rawNode.raft;
-    console.log(r.electionElapsed, r.randomizedElectionTimeout, r.raftLog.hasPendingSnapshot(), r.raftLog.applied, r.raftLog.committed);
+it('many seeds', () => {
+  let fails = 0; let leaders = 0; let committed = 0; let runs = 0; let props = 0;
+  for (const nodes of [5]) for (let seed = 1; seed <= 3000; seed++) {
+    for (const steps of [1500]) {
+      try {
+        const r = runSafetySim({ seed: seed * 31 + nodes + steps, nodes, steps, preVote: seed % 2 === 0, checkQuorum: seed % 3 !== 0 });
+        leaders += r.leadersElected; committed += r.committedIndex; runs++; props += r.proposals;
+      } catch (e) { fails++; if (fails < 10) console.log(String(e), nodes, steps, seed%2===0, seed%3!==0); }
+    }
   }
-});
+  console.log({ fails, runs, leaders: leaders / runs, committed: committed / runs, props: props / runs });
+}, 600000);

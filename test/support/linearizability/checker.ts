@@ -25,7 +25,7 @@
  * another is called counts as concurrent with it. With a coarse clock this can only make the checker
  * more permissive, never report a false violation. `HistoryRecorder` avoids ties altogether.
  */
-import { Bitset } from './bitset.js';
+import { Bitset, bitKey } from './bitset.js';
 import type { CheckOptions, CheckOutcome, CheckResult, Model, Operation } from './types.js';
 
 const EntryKind = {
@@ -111,32 +111,62 @@ interface StateIdentity<State> {
   hash(state: State): string;
 }
 
+/**
+ * Lowe's cache of visited configurations, extended with subsumption for unknown-outcome ops.
+ *
+ * A configuration is (linearized set, state). Because an unknown-outcome op may also never take
+ * effect, a configuration that has used *more* unknown ops can do nothing that one with the same
+ * known ops and state but *fewer* unknown ops cannot (the latter may still apply them later, or
+ * drop them). So a visited (K, U1, s) prunes (K, U2, s) whenever U1 ⊆ U2. Buckets are keyed by the
+ * known-op part only, so these configurations land together. With no unknown ops this is exactly
+ * Lowe's equality check.
+ */
 class ConfigurationCache<State> {
   private readonly buckets = new Map<string, CacheEntry<State>[]>();
 
-  constructor(private readonly model: StateIdentity<State>) {}
+  constructor(
+    private readonly model: StateIdentity<State>,
+    private readonly knownMask: Uint32Array,
+  ) {}
 
-  /** Returns false if the configuration was seen before (and therefore needs no further search). */
-  add(linearized: Bitset, state: State): boolean {
-    const key = `${linearized.hash}:${this.model.hash(state)}`;
+  /** Returns false if an equal or subsuming configuration was seen before (no need to search it). */
+  add(linearized: Bitset, knownHash: number, state: State): boolean {
+    const key = `${knownHash}:${this.model.hash(state)}`;
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       bucket = [];
       this.buckets.set(key, bucket);
     } else {
       for (const seen of bucket) {
-        if (linearized.equalsWords(seen.linearized) && this.model.equal(seen.state, state)) return false;
+        if (this.subsumes(seen.linearized, linearized.words) && this.model.equal(seen.state, state)) return false;
       }
     }
     bucket.push({ linearized: linearized.snapshot(), state });
     return true;
   }
+
+  /** Same known ops, and `seen` used a subset of the unknown ops `current` used. */
+  private subsumes(seen: Uint32Array, current: Uint32Array): boolean {
+    const mask = this.knownMask;
+    for (let i = 0; i < current.length; i++) {
+      const s = seen[i] ?? 0;
+      const c = current[i] ?? 0;
+      if ((s & ~c) !== 0 || ((s ^ c) & (mask[i] ?? 0)) !== 0) return false;
+    }
+    return true;
+  }
 }
 
-interface Frame<State> {
-  entry: Entry;
-  /** Model state before this op was linearized, restored on backtrack. */
-  stateBefore: State;
+/** One configuration on the current search path and the choices left to try from it. */
+interface Level<State> {
+  state: State;
+  /** Call entries that may be linearized next, in the order to try them. */
+  candidates: Entry[];
+  next: number;
+  /** The candidate currently linearized on top of this level (undone when the level above fails). */
+  chosen: Entry | null;
+  /** The earliest pending return: the op that must be linearized before anything returning later. */
+  firstReturnId: number;
 }
 
 type PartitionResult<State> =
@@ -152,59 +182,107 @@ function checkPartition<State, Input, Output>(
   history: readonly Operation<Input, Output>[],
   deadline: number,
 ): PartitionResult<State> {
-  const { head, tail } = buildEntryList(history);
+  const { head } = buildEntryList(history);
+  const isKnown = history.map((op) => op.return !== Infinity);
+  const knownMask = new Bitset(history.length);
+  isKnown.forEach((known, id) => known && knownMask.set(id));
   const linearized = new Bitset(history.length);
-  const cache = new ConfigurationCache<State>(model);
-  const stack: Frame<State>[] = [];
-  let state = model.init();
-  let remainingKnown = history.filter((op) => op.return !== Infinity).length;
+  const cache = new ConfigurationCache<State>(model, knownMask.words);
+  let knownHash = 0;
+  let remainingKnown = isKnown.filter(Boolean).length;
+
+  const opAt = (id: number): Operation<Input, Output> => {
+    const op = history[id];
+    if (op === undefined) throw new Error(`internal: no operation ${id}`);
+    return op;
+  };
+
+  /**
+   * The ops that may go next from `state`: every call before the first pending return (Wing & Gong's
+   * rule), with refinements that only drop choices which provably cannot matter:
+   * - If a known-outcome read-only op fits right now, it is the only candidate. Linearizing it
+   *   immediately loses nothing: it leaves the state unchanged, and nothing pending has to precede it
+   *   (its call is before every pending return), so any valid continuation can be reordered to start
+   *   with it. If that continuation fails, so does this configuration.
+   * - An unknown-outcome read-only op is never a candidate: it has no effect and no observed
+   *   output, so dropping it is always as good as placing it.
+   * - Known-outcome ops are tried before unknown-outcome ones, so "did not take effect (yet)" is
+   *   explored first and, via the cache, subsumes the configurations that did apply them.
+   */
+  const openLevel = (state: State): Level<State> => {
+    const known: Entry[] = [];
+    const unknown: Entry[] = [];
+    let entry = head.next;
+    for (; entry.kind === EntryKind.call; entry = entry.next) {
+      const op = opAt(entry.id);
+      const readOnly = model.readOnly?.(op.input, op.output) === true;
+      if (!isKnown[entry.id]) {
+        if (!readOnly) unknown.push(entry);
+      } else if (readOnly && model.step(state, op.input, op.output).ok) {
+        const forced = entry;
+        while (entry.kind === EntryKind.call) entry = entry.next;
+        return { state, candidates: [forced], next: 0, chosen: null, firstReturnId: entry.id };
+      } else {
+        known.push(entry);
+      }
+    }
+    return { state, candidates: known.concat(unknown), next: 0, chosen: null, firstReturnId: entry.id };
+  };
+
+  const levels: Level<State>[] = [openLevel(model.init())];
 
   // Diagnostics: the deepest configuration reached and the op that blocked it.
   let longestPrefix: number[] = [];
-  let stateAfterPrefix = state;
+  let stateAfterPrefix = model.init();
   let blockedId: number | null = null;
 
-  let entry = head.next;
   let steps = 0;
-  while (head.next !== tail && remainingKnown > 0) {
+  while (remainingKnown > 0) {
     if (++steps % DEADLINE_CHECK_INTERVAL === 0 && performance.now() >= deadline) return { kind: 'timeout' };
+    const level = levels.at(-1);
+    if (level === undefined) break;
 
-    if (entry.kind === EntryKind.call) {
-      const op = history[entry.id];
-      if (op === undefined) throw new Error(`internal: no operation ${entry.id}`);
-      const result = model.step(state, op.input, op.output);
-      if (result.ok) {
-        linearized.set(entry.id);
-        if (cache.add(linearized, result.state)) {
-          stack.push({ entry, stateBefore: state });
-          state = result.state;
-          lift(entry);
-          if (op.return !== Infinity) remainingKnown--;
-          if (stack.length > longestPrefix.length) {
-            longestPrefix = stack.map((frame) => frame.entry.id);
-            stateAfterPrefix = state;
-            blockedId = null;
-          }
-          entry = head.next;
-          continue;
-        }
-        linearized.clear(entry.id);
+    const entry = level.candidates[level.next++];
+    if (entry === undefined) {
+      // Every choice from this configuration failed: it is a dead end. Undo the choice below it.
+      if (blockedId === null && levels.length - 1 === longestPrefix.length) blockedId = level.firstReturnId;
+      levels.pop();
+      const below = levels.at(-1);
+      if (below === undefined) return { kind: 'fail', longestPrefix, stateAfterPrefix, blockedId };
+      const undone = below.chosen;
+      if (undone === null) throw new Error('internal: level without a chosen entry');
+      below.chosen = null;
+      linearized.clear(undone.id);
+      if (isKnown[undone.id]) {
+        knownHash = (knownHash ^ bitKey(undone.id)) >>> 0;
+        remainingKnown++;
       }
-      entry = entry.next;
+      unlift(undone);
       continue;
     }
 
-    // A return entry (a sentinel is unreachable here: every remaining call's return follows it).
-    if (blockedId === null && stack.length === longestPrefix.length) blockedId = entry.id;
-    const frame = stack.pop();
-    if (frame === undefined) return { kind: 'fail', longestPrefix, stateAfterPrefix, blockedId };
-    const undone = history[frame.entry.id];
-    if (undone !== undefined && undone.return !== Infinity) remainingKnown++;
-    state = frame.stateBefore;
-    linearized.clear(frame.entry.id);
-    unlift(frame.entry);
-    entry = frame.entry.next;
+    const op = opAt(entry.id);
+    const result = model.step(level.state, op.input, op.output);
+    if (!result.ok) continue;
+    const known = isKnown[entry.id] === true;
+    const nextHash = known ? (knownHash ^ bitKey(entry.id)) >>> 0 : knownHash;
+    linearized.set(entry.id);
+    if (!cache.add(linearized, nextHash, result.state)) {
+      linearized.clear(entry.id);
+      continue;
+    }
+    knownHash = nextHash;
+    if (known) remainingKnown--;
+    lift(entry);
+    level.chosen = entry;
+    levels.push(openLevel(result.state));
+    if (levels.length - 1 > longestPrefix.length) {
+      longestPrefix = levels.flatMap((l) => (l.chosen === null ? [] : [l.chosen.id]));
+      stateAfterPrefix = result.state;
+      blockedId = null;
+    }
   }
+  // Every known-outcome op is placed; unknown-outcome ops still pending are dropped (never applied).
   return { kind: 'ok' };
 }
 

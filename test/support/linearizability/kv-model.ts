@@ -96,6 +96,11 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     }
   },
 
+  readOnly(input, output) {
+    if (isUnknownOutput(output)) return input.kind === 'get';
+    return input.kind === 'get' || (input.kind === 'cas' && isCasOutput(output) && !output.succeeded);
+  },
+
   equal(a, b) {
     if (a === b) return true;
     if (a.size !== b.size) return false;

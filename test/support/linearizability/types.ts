@@ -31,6 +31,13 @@ export interface Model<State, Input, Output> {
   /** Must be pure: the search calls it repeatedly on the same state while backtracking. */
   step(state: State, input: Input, output: Output): StepResult<State>;
   equal(a: State, b: State): boolean;
+  /**
+   * Optional hint: true if this op never changes the state whenever `step` accepts it (a read, a
+   * failed compare-and-swap). The search then places such an op as soon as it fits instead of
+   * branching on where to put it, which removes most of the search space of read-heavy histories.
+   * Must be exact: answering true for an op that can change the state makes the checker unsound.
+   */
+  readOnly?(input: Input, output: Output): boolean;
   /** Cache bucket key. Collisions are allowed (resolved with `equal`), but make the search slower. */
   hash(state: State): string;
   /**

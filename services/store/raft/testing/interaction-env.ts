@@ -337,7 +337,7 @@ export class InteractionEnv {
           this.reportLostSnapshot(m);
         } else {
           this.print(`  ${describeMessage(m)}`);
-          target.rawNode.step(m);
+          this.transmit(target, m);
         }
       }
     }
@@ -350,6 +350,15 @@ export class InteractionEnv {
       this.print(`dropped: ${describeMessage(m)}`);
       this.reportLostSnapshot(m);
     }
+  }
+
+  /**
+   * Hands m to its recipient. Like a real transport, a delivered snapshot is reported to the
+   * sender as done (it then waits for the follower's MsgAppResp).
+   */
+  transmit(target: HarnessNode, m: Message): void {
+    target.rawNode.step(m);
+    if (m.type === MessageType.Snap) this.nodes.get(m.from)?.rawNode.reportSnapshot(m.to, false);
   }
 
   /** Like a real transport, tell the sender when a snapshot did not make it, so it retries. */

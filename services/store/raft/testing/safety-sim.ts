@@ -163,7 +163,7 @@ export function runSafetySim(opts: SimOptions): SimReport {
   const ids = Array.from({ length: opts.nodes }, (_, i) => String(i + 1));
   env.handle(
     `add-nodes ${opts.nodes} voters=(${ids.join(',')}) index=1 prevote=${String(opts.preVote)} ` +
-      `checkquorum=${String(opts.checkQuorum)} max-inflight=4 max-size-per-msg=64`,
+      `checkquorum=${String(opts.checkQuorum)} max-inflight=4 max-size-per-msg=64 election-tick=5`,
   );
   const checker = new SafetyChecker(env, opts.seed);
   const nodeAt = (): HarnessNode => env.node(ids[pick(ids.length)]);
@@ -179,7 +179,8 @@ export function runSafetySim(opts: SimOptions): SimReport {
       env.reportLostSnapshot(m);
       return;
     }
-    env.nodes.get(m.to)?.rawNode.step(m);
+    const target = env.nodes.get(m.to);
+    if (target !== undefined) env.transmit(target, m);
   };
   const propose = (n: HarnessNode): void => {
     try {
@@ -189,43 +190,71 @@ export function runSafetySim(opts: SimOptions): SimReport {
     }
   };
 
-  for (let step = 0; step < opts.steps; step++) {
-    checker.step = step;
-    const roll = rnd();
-    if (roll < 0.3) {
-      nodeAt().rawNode.tick();
-    } else if (roll < 0.55) {
-      deliverOne();
-    } else if (roll < 0.75) {
-      const n = nodeAt();
-      if (n.rawNode.hasReady()) env.processReady(n, true);
-    } else if (roll < 0.85) {
-      propose(nodeAt());
-    } else if (roll < 0.9) {
-      const count = env.network.deliverableCount();
-      // Lost in transit.
-      const lost = count > 0 ? env.network.takeAt(pick(count)) : undefined;
-      if (lost !== undefined) env.reportLostSnapshot(lost);
-    } else if (roll < 0.92) {
-      const count = env.network.deliverableCount();
-      if (count > 0) env.network.duplicateAt(pick(count));
-    } else if (roll < 0.94) {
-      env.network.delay({ to: new Set([nodeAt().id]) }, 1 + pick(5));
-    } else if (roll < 0.96) {
-      if (env.network.isPartitioned()) env.network.heal();
-      else {
+  // Relative weights of the chaos actions. Message handling must outpace ticks or elections
+  // would duel forever; faults are frequent enough to hit most code paths in a few hundred steps.
+  const actions: [number, () => void][] = [
+    [15, () => nodeAt().rawNode.tick()],
+    [35, deliverOne],
+    [
+      25,
+      () => {
+        const n = nodeAt();
+        if (n.rawNode.hasReady()) env.processReady(n, true);
+      },
+    ],
+    [10, () => propose(nodeAt())],
+    [
+      4,
+      () => {
+        // Lost in transit.
+        const count = env.network.deliverableCount();
+        const lost = count > 0 ? env.network.takeAt(pick(count)) : undefined;
+        if (lost !== undefined) env.reportLostSnapshot(lost);
+      },
+    ],
+    [
+      2,
+      () => {
+        const count = env.network.deliverableCount();
+        if (count > 0) env.network.duplicateAt(pick(count));
+      },
+    ],
+    [2, () => env.network.delay({ to: new Set([nodeAt().id]) }, 1 + pick(5))],
+    [
+      2,
+      () => {
+        if (env.network.isPartitioned()) {
+          env.network.heal();
+          return;
+        }
         const shuffled = [...ids].sort(() => rnd() - 0.5);
         const cut = 1 + pick(ids.length - 1);
         env.network.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
+      },
+    ],
+    [
+      3,
+      () => {
+        const n = nodeAt();
+        const applied = n.rawNode.status().applied;
+        if (applied > n.storage.snapshot().metadata.index && applied <= n.storage.lastIndex()) {
+          env.handle(`compact ${n.id} ${applied}`);
+        }
+      },
+    ],
+    [2, () => nodeAt().rawNode.campaign()],
+  ];
+  const totalWeight = actions.reduce((sum, [w]) => sum + w, 0);
+
+  for (let step = 0; step < opts.steps; step++) {
+    checker.step = step;
+    let roll = rnd() * totalWeight;
+    for (const [weight, act] of actions) {
+      roll -= weight;
+      if (roll < 0) {
+        act();
+        break;
       }
-    } else if (roll < 0.98) {
-      const n = nodeAt();
-      const applied = n.rawNode.status().applied;
-      if (applied > n.storage.snapshot().metadata.index && applied <= n.storage.lastIndex()) {
-        env.handle(`compact ${n.id} ${applied}`);
-      }
-    } else {
-      nodeAt().rawNode.campaign();
     }
     checker.check(step % 25 === 0);
   }
@@ -248,7 +277,8 @@ export function runSafetySim(opts: SimOptions): SimReport {
       }
       for (const m of env.network.take({})) {
         busy = true;
-        env.nodes.get(m.to)?.rawNode.step(m);
+        const target = env.nodes.get(m.to);
+        if (target !== undefined) env.transmit(target, m);
       }
       env.network.endRound();
       checker.check(false);
