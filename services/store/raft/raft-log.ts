@@ -181,7 +181,7 @@ export class RaftLog {
 
   /** Commits up to maxIndex only if that entry is from term: older terms commit indirectly (§5.4.2). */
   maybeCommit(maxIndex: number, term: number): boolean {
-    if (maxIndex > this.committed && this.termOrZero(maxIndex) > 0) {
+    if (maxIndex > this.committed && this.termOrZero(maxIndex) === term) {
       this.commitTo(maxIndex);
       return true;
     }
