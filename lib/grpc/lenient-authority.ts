@@ -184,7 +184,7 @@ export function huffmanEncode(input: Uint8Array): Buffer {
       }
     }
   }
-  if (accBits > 0) out[pos++] = ((acc << (8 - accBits)) | (0xff >> accBits)) & 0xff;
+  if (accBits > 0) out[pos] = ((acc << (8 - accBits)) | (0xff >> accBits)) & 0xff;
   return out;
 }
 

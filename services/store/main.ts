@@ -51,6 +51,7 @@ async function run(cfg: StoreConfig): Promise<void> {
     clusterInfo: () => ({ clusterId: s.clusterId, members: s.members() }),
     leaseKeepAlive: (req) => s.leaseKeepAlive(req),
     leaseTimeToLive: (req) => s.leaseTimeToLive(req),
+    memberPromote: (id) => s.memberPromote(id),
     reportUnreachable: (id, snap) => s.reportUnreachable(id, snap),
   };
   transport.attach(peerHandler);

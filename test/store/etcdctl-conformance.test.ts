@@ -73,7 +73,7 @@ describe('etcdctl against ours and against etcd 3.4', () => {
     expect(await same('get', 'foo', '--rev', '2')).toBe('foo\nbar');
     await same('get', 'foo', '--consistency', 's');
     await same('get', 'foo', '-w', 'json');
-    await same('get', 'fo', '--prefix', '--count-only', '-w', 'json');
+    await same('get', 'fo', '--prefix', '--limit', '1', '-w', 'json');
     await same('get', '', '--from-key');
     await same('get', 'nothing-here');
   });

@@ -235,7 +235,8 @@ export class StoreCluster {
       if (!this.procs.has(i)) continue;
       const r = await this.etcdctl(['endpoint', 'status', '-w', 'json'], { endpoints: this.endpoint(i), timeoutMs: 3000 });
       if (r.exitCode !== 0) continue;
-      const parsed = JSON.parse(r.stdout) as {
+      // uint64 IDs do not survive JSON.parse as numbers: read long integers as strings.
+      const parsed = JSON.parse(r.stdout.replace(/:\s*(\d{15,})/g, ':"$1"')) as {
         // encoding/json omits zero values: no leader means no "leader" field.
         Status: { header: { member_id?: number | string; raft_term?: number }; leader?: number | string; raftIndex?: number };
       }[];

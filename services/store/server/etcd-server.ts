@@ -65,6 +65,8 @@ export interface PeerTransport {
   setPeers(peers: { id: MemberId; peerUrls: string[] }[]): void;
   leaseKeepAlive(leader: MemberId, req: LeaseKeepAliveRequest): Promise<LeaseKeepAliveResponse>;
   leaseTimeToLive(leader: MemberId, req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse>;
+  /** Promotion needs the leader's view of the learner's progress: followers forward it. */
+  memberPromote(leader: MemberId, id: MemberId): Promise<void>;
 }
 
 export interface Clock {
@@ -565,9 +567,10 @@ export class EtcdServer extends EventEmitter {
   }
 
   /** Replicates one request through the log and returns what applying it produced. */
-  async propose(body: Omit<InternalRequest, 'id'>): Promise<ApplyOutcome> {
+  async propose(body: Omit<InternalRequest, 'id'>, opts: { internal?: boolean } = {}): Promise<ApplyOutcome> {
     this.checkServing();
-    this.checkNotLearner();
+    // A learner refuses client writes, but its own attribute update goes through (Raft forwards it).
+    if (!opts.internal) this.checkNotLearner();
     const id = `${this.cfg.memberId}-${++this.reqSeq}`;
     const data = encodeRequest({ id, ...body });
     if (data.length > this.cfg.maxRequestBytes) throw Errors.requestTooLarge();
@@ -753,14 +756,14 @@ export class EtcdServer extends EventEmitter {
       const since = this.revoking.get(id);
       if (since !== undefined && now - since < this.cfg.requestTimeoutMs) continue;
       this.revoking.set(id, now);
-      this.propose({ lease_revoke: { ID: id.toString() } }).catch(() => {
+      this.propose({ lease_revoke: { ID: id.toString() } }, { internal: true }).catch(() => {
         // Retried on a later tick while the lease is still expired.
       });
     }
   }
 
   private maybePublishAttributes(now: number): void {
-    if (this.attributesPublished || this.lead === None || this.isLearner) return;
+    if (this.attributesPublished || this.lead === None) return;
     const self = this.membership.get(this.cfg.memberId);
     if (!self) return;
     if (self.name === this.cfg.name && sameList(self.clientUrls, this.cfg.clientUrls)) {
@@ -769,9 +772,10 @@ export class EtcdServer extends EventEmitter {
     }
     if (now - this.lastAttrAttemptMs < MEMBER_ATTR_RETRY_MS) return;
     this.lastAttrAttemptMs = now;
-    this.propose({
-      member_attributes: { member_id: this.cfg.memberId, name: this.cfg.name, client_urls: this.cfg.clientUrls },
-    }).then(
+    this.propose(
+      { member_attributes: { member_id: this.cfg.memberId, name: this.cfg.name, client_urls: this.cfg.clientUrls } },
+      { internal: true },
+    ).then(
       () => {
         this.attributesPublished = true;
       },
@@ -831,7 +835,10 @@ export class EtcdServer extends EventEmitter {
     const member = this.membership.get(id);
     if (!member) throw Errors.memberNotFound();
     if (!member.isLearner) throw Errors.memberNotLearner();
-    if (!this.isLeader) throw Errors.notLeader();
+    if (!this.isLeader) {
+      await this.waitForLeader(this.electionMs() * 2);
+      return this.transport.memberPromote(this.lead, id);
+    }
     const progress = this.raft.status().progress;
     const leaderMatch = this.raftStorage.lastIndex();
     const learner = progress.get(id);

@@ -26,6 +26,7 @@ export interface PeerHandler {
   clusterInfo(): ClusterInfo;
   leaseKeepAlive(req: LeaseKeepAliveRequest): Promise<LeaseKeepAliveResponse>;
   leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse>;
+  memberPromote(id: MemberId): Promise<void>;
   reportUnreachable(id: MemberId, snapshotFailed: boolean): void;
 }
 
@@ -64,6 +65,7 @@ export const peerServiceDefinition = {
   ClusterInfo: unary('ClusterInfo'),
   LeaseKeepAlive: unary('LeaseKeepAlive'),
   LeaseTimeToLive: unary('LeaseTimeToLive'),
+  MemberPromote: unary('MemberPromote'),
 } satisfies grpc.ServiceDefinition;
 
 const PeerClient = grpc.makeGenericClientConstructor(peerServiceDefinition, 'Peer');
@@ -120,6 +122,12 @@ export function addPeerService(server: grpc.Server, handler: PeerHandler): void 
     LeaseTimeToLive: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       handler.leaseTimeToLive(call.request as LeaseTimeToLiveRequest).then(
         (res) => callback(null, res),
+        (err: unknown) => callback(toGrpcError(err)),
+      );
+    },
+    MemberPromote: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      handler.memberPromote((call.request as { id: MemberId }).id).then(
+        () => callback(null, {}),
         (err: unknown) => callback(toGrpcError(err)),
       );
     },
@@ -218,7 +226,11 @@ export class GrpcPeerTransport implements PeerTransport {
     peer.client.close();
   }
 
-  private unaryCall<Req, Res>(leader: MemberId, method: 'LeaseKeepAlive' | 'LeaseTimeToLive', req: Req): Promise<Res> {
+  private unaryCall<Req, Res>(
+    leader: MemberId,
+    method: 'LeaseKeepAlive' | 'LeaseTimeToLive' | 'MemberPromote',
+    req: Req,
+  ): Promise<Res> {
     const peer = this.peers.get(leader);
     if (!peer) return Promise.reject(Errors.noLeader());
     return new Promise((resolve, reject) => {
@@ -242,6 +254,10 @@ export class GrpcPeerTransport implements PeerTransport {
 
   leaseTimeToLive(leader: MemberId, req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse> {
     return this.unaryCall(leader, 'LeaseTimeToLive', req);
+  }
+
+  async memberPromote(leader: MemberId, id: MemberId): Promise<void> {
+    await this.unaryCall<{ id: MemberId }, object>(leader, 'MemberPromote', { id });
   }
 
   close(): void {

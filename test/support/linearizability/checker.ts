@@ -122,7 +122,9 @@ interface StateIdentity<State> {
  * Lowe's equality check.
  */
 class ConfigurationCache<State> {
-  private readonly buckets = new Map<string, CacheEntry<State>[]>();
+  // state hash -> known-ops hash -> entries. Nested rather than a concatenated string key: building
+  // a string per step showed up as a hot spot.
+  private readonly buckets = new Map<string, Map<number, CacheEntry<State>[]>>();
 
   constructor(
     private readonly model: StateIdentity<State>,
@@ -131,11 +133,16 @@ class ConfigurationCache<State> {
 
   /** Returns false if an equal or subsuming configuration was seen before (no need to search it). */
   add(linearized: Bitset, knownHash: number, state: State): boolean {
-    const key = `${knownHash}:${this.model.hash(state)}`;
-    let bucket = this.buckets.get(key);
+    const stateKey = this.model.hash(state);
+    let byKnown = this.buckets.get(stateKey);
+    if (byKnown === undefined) {
+      byKnown = new Map();
+      this.buckets.set(stateKey, byKnown);
+    }
+    let bucket = byKnown.get(knownHash);
     if (bucket === undefined) {
       bucket = [];
-      this.buckets.set(key, bucket);
+      byKnown.set(knownHash, bucket);
     } else {
       for (const seen of bucket) {
         if (this.subsumes(seen.linearized, linearized.words) && this.model.equal(seen.state, state)) return false;
@@ -231,10 +238,31 @@ function checkPartition<State, Input, Output>(
 
   const levels: Level<State>[] = [openLevel(model.init())];
 
-  // Diagnostics: the deepest configuration reached and the op that blocked it.
+  /**
+   * Levels reached from an ancestor A purely by applying unknown-outcome ops share A's known ops and
+   * A's window of candidates. If applying `op` directly at such an A gives the same state, then A + op
+   * has the same known ops, state and candidates but fewer unknown ops used, so it subsumes the
+   * configuration about to be created; A tries (or tried) that itself. Typical case: a blind write
+   * applied after a pending unknown write makes having applied the unknown write pointless. Without
+   * this, every subset of long-pending unknown writes gets explored.
+   */
+  const dominatedByAncestor = (op: Operation<Input, Output>, state: State): boolean => {
+    for (let j = levels.length - 2; j >= 0; j--) {
+      const ancestor = levels[j];
+      const chosen = ancestor?.chosen;
+      if (ancestor === undefined || chosen === null || chosen === undefined || isKnown[chosen.id]) return false;
+      const direct = model.step(ancestor.state, op.input, op.output);
+      if (direct.ok && model.equal(direct.state, state)) return true;
+    }
+    return false;
+  };
+
+  // Diagnostics: the deepest dead end and the op that blocked it. Recorded when a level fails rather
+  // than whenever a new depth is reached, so successful searches never pay for copying the path.
   let longestPrefix: number[] = [];
   let stateAfterPrefix = model.init();
   let blockedId: number | null = null;
+  let recordedDepth = -1;
 
   let steps = 0;
   while (remainingKnown > 0) {
@@ -245,7 +273,14 @@ function checkPartition<State, Input, Output>(
     const entry = level.candidates[level.next++];
     if (entry === undefined) {
       // Every choice from this configuration failed: it is a dead end. Undo the choice below it.
-      if (blockedId === null && levels.length - 1 === longestPrefix.length) blockedId = level.firstReturnId;
+      const depth = levels.length - 1;
+      if (depth > recordedDepth) {
+        recordedDepth = depth;
+        longestPrefix = [];
+        for (let j = 0; j < depth; j++) longestPrefix.push(levels[j]?.chosen?.id ?? -1);
+        stateAfterPrefix = level.state;
+        blockedId = level.firstReturnId >= 0 ? level.firstReturnId : null;
+      }
       levels.pop();
       const below = levels.at(-1);
       if (below === undefined) return { kind: 'fail', longestPrefix, stateAfterPrefix, blockedId };
@@ -263,7 +298,7 @@ function checkPartition<State, Input, Output>(
 
     const op = opAt(entry.id);
     const result = model.step(level.state, op.input, op.output);
-    if (!result.ok) continue;
+    if (!result.ok || dominatedByAncestor(op, result.state)) continue;
     const known = isKnown[entry.id] === true;
     const nextHash = known ? (knownHash ^ bitKey(entry.id)) >>> 0 : knownHash;
     linearized.set(entry.id);
@@ -276,11 +311,6 @@ function checkPartition<State, Input, Output>(
     lift(entry);
     level.chosen = entry;
     levels.push(openLevel(result.state));
-    if (levels.length - 1 > longestPrefix.length) {
-      longestPrefix = levels.flatMap((l) => (l.chosen === null ? [] : [l.chosen.id]));
-      stateAfterPrefix = result.state;
-      blockedId = null;
-    }
   }
   // Every known-outcome op is placed; unknown-outcome ops still pending are dropped (never applied).
   return { kind: 'ok' };

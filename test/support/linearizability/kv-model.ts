@@ -111,8 +111,14 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   },
 
   hash(state) {
-    // Per-key partitions hold at most one entry, so this is usually a tiny string.
-    return JSON.stringify([...state.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // Called once per search step. Per-key partitions hold at most one entry, so skip the general
+    // path (sorting, JSON) in that case; keys and values are quoted so that no two states collide.
+    if (state.size === 0) return '{}';
+    if (state.size === 1) {
+      for (const [key, value] of state) return `{${JSON.stringify(key)}:${JSON.stringify(value)}}`;
+    }
+    const keys = [...state.keys()].sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(state.get(key))}`).join(',')}}`;
   },
 
   partition(history) {

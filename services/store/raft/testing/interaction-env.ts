@@ -52,6 +52,7 @@ export interface HarnessNode {
   confHistory: { index: number; confState: ConfState }[];
   /** Every ReadState this node has handed out. */
   readStates: ReadState[];
+  restarts: number;
 }
 
 class CommandArgs {
@@ -123,12 +124,14 @@ export class InteractionEnv {
       stabilize: (a) => this.stabilize(this.idsOrAll(a.pos)),
       partition: (a) => this.handlePartition(a),
       heal: () => this.network.heal(),
+      tick: (a) => this.handleTick(a),
       'tick-heartbeat': (a) => this.handleTickHeartbeat(a),
       'tick-election': (a) => this.handleTickElection(a),
       'run-ticks': (a) => this.handleRunTicks(a),
       'transfer-leadership': (a) => this.node(a.kv.get('from')).rawNode.transferLeader(this.node(a.kv.get('to')).id),
       'read-index': (a) => this.node(a.pos[0]).rawNode.readIndex(encoder.encode(a.pos[1] ?? '')),
       compact: (a) => this.handleCompact(a),
+      restart: (a) => this.handleRestart(a),
       'report-unreachable': (a) => this.node(a.pos[0]).rawNode.reportUnreachable(this.node(a.pos[1]).id),
       'report-snapshot': (a) => this.node(a.pos[0]).rawNode.reportSnapshot(this.node(a.pos[1]).id, a.has('failed')),
       'raft-state': () => this.handleRaftState(),
@@ -222,6 +225,7 @@ export class InteractionEnv {
         confState,
         confHistory: [{ index: applied, confState }],
         readStates: [],
+        restarts: 0,
       });
     }
   }
@@ -315,7 +319,8 @@ export class InteractionEnv {
 
   /** Delivers (or drops) the matching deliverable messages; one delivery round. Returns the count. */
   deliver(f: MessageFilter, drop: ReadonlySet<NodeId> = new Set()): number {
-    const msgs = this.network.take(f);
+    // The partition loses every message crossing it, whoever it is addressed to.
+    const msgs = this.network.take({ ...f, crossingPartition: true });
     const byRecipient = new Map<NodeId, Message[]>();
     for (const m of msgs) {
       const list = byRecipient.get(m.to) ?? [];
@@ -411,6 +416,13 @@ export class InteractionEnv {
 
   // ---- time ----
 
+  /** tick <id> [n]: n (default 1) ticks of one node. */
+  private handleTick(a: CommandArgs): void {
+    const n = this.node(a.pos[0]);
+    const count = a.pos.length > 1 ? a.posInt(1) : 1;
+    for (let i = 0; i < count; i++) n.rawNode.tick();
+  }
+
   private handleTickHeartbeat(a: CommandArgs): void {
     const n = this.node(a.pos[0]);
     for (let i = 0; i < n.config.heartbeatTick; i++) n.rawNode.tick();
@@ -452,6 +464,24 @@ export class InteractionEnv {
     const snap = n.storage.createSnapshot(index, confState, data);
     n.storage.compact(index);
     this.print(`${n.id}: snapshot ${describeSnapshot(snap)}; first index now ${n.storage.firstIndex()}`);
+  }
+
+  /**
+   * Crash and restart: the node loses everything not persisted (including a Ready not yet
+   * handled) and comes back from its storage. The state machine survives up to the applied index.
+   */
+  private handleRestart(a: CommandArgs): void {
+    const n = this.node(a.pos[0]);
+    n.restarts++;
+    const config: Config = {
+      ...n.config,
+      applied: n.rawNode.status().applied,
+      random: seededRandom(hashSeed(`${this.seed}/${n.id}/restart-${n.restarts}`)),
+    };
+    n.config = config;
+    n.rawNode = new RawNode(config);
+    const hs = n.storage.initialState().hardState;
+    this.print(`${n.id}: restarted at ${describeHardState(hs)} last index ${n.storage.lastIndex()}`);
   }
 
   // ---- inspection ----

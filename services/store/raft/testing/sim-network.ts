@@ -7,9 +7,11 @@ export interface MessageFilter {
   from?: ReadonlySet<NodeId>;
   /** Message type name as printed, e.g. "MsgApp". */
   type?: string;
+  /** Also select messages crossing the partition, regardless of the other fields. */
+  crossingPartition?: boolean;
 }
 
-function matches(m: Message, f: MessageFilter): boolean {
+function matchesFields(m: Message, f: MessageFilter): boolean {
   if (f.to !== undefined && !f.to.has(m.to)) return false;
   if (f.from !== undefined && !f.from.has(m.from)) return false;
   if (f.type !== undefined && messageTypeName(m.type) !== f.type) return false;
@@ -62,11 +64,16 @@ export class SimNetwork {
     return this.groups.some((g) => g.includes(from) && g.includes(to));
   }
 
+  private matches(m: Message, f: MessageFilter): boolean {
+    if (f.crossingPartition === true && !this.canTalk(m.from, m.to)) return true;
+    return matchesFields(m, f);
+  }
+
   /** Removes and returns the deliverable messages matching f, in send order. */
   take(f: MessageFilter): Message[] {
     const out: Message[] = [];
     this.queue = this.queue.filter((inflight) => {
-      if (inflight.hold > 0 || !matches(inflight.msg, f)) return true;
+      if (inflight.hold > 0 || !this.matches(inflight.msg, f)) return true;
       out.push(inflight.msg);
       return false;
     });
@@ -102,7 +109,7 @@ export class SimNetwork {
   delay(f: MessageFilter, rounds: number): Message[] {
     const out: Message[] = [];
     for (const inflight of this.queue) {
-      if (!matches(inflight.msg, f)) continue;
+      if (!this.matches(inflight.msg, f)) continue;
       inflight.hold = Math.max(inflight.hold, rounds);
       out.push(inflight.msg);
     }
@@ -113,7 +120,7 @@ export class SimNetwork {
   reorder(f: MessageFilter): Message[] {
     const positions: number[] = [];
     this.queue.forEach((inflight, i) => {
-      if (matches(inflight.msg, f)) positions.push(i);
+      if (this.matches(inflight.msg, f)) positions.push(i);
     });
     const picked = positions.map((i) => this.queue[i] as InFlight).reverse();
     positions.forEach((pos, k) => {

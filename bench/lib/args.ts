@@ -1,0 +1,145 @@
+// Command line of bench/store-bench.ts.
+
+export const PHASE_IDS = ['put-1', 'put-100', 'range-lin-100', 'range-ser-100'] as const;
+export type PhaseId = (typeof PHASE_IDS)[number];
+export const SYSTEMS = ['ours', 'etcd'] as const;
+export type SystemId = (typeof SYSTEMS)[number];
+
+export interface BenchArgs {
+  durationS: number;
+  warmupS: number;
+  systems: SystemId[];
+  phases: PhaseId[];
+  workers: number;
+  clients: number;
+  channels: number;
+  keySpace: number;
+  valueBytes: number;
+  populateKeys: number;
+  requestTimeoutMs: number;
+  profile: boolean;
+  pauseS: number;
+}
+
+export const USAGE = `usage: npm run bench:store -- [options]
+  --duration <s>     measured seconds per phase (default 10), after the warm-up
+  --quick            smoke run: --duration 3
+  --warmup <s>       warm-up seconds per phase, not measured (default 1)
+  --systems <list>   ours,etcd (default both, run one after the other)
+  --phases <list>    ${PHASE_IDS.join(',')} (default all)
+  --workers <n>      load-generating worker threads (default 2)
+  --clients <n>      concurrent callers in the multi-client phases (default 100)
+  --channels <n>     gRPC connections for them, spread over the 3 members (default 10)
+  --key-space <n>    put keys are random among this many (default 1000000, at most 10000000)
+  --value-size <n>   value bytes (default 256)
+  --populate <n>     keys written before the range phases (default 10000)
+  --timeout-ms <n>   per-request deadline (default 10000)
+  --pause <s>        idle seconds between the two systems (default 2)
+  --profile          CPU-profile our members (V8 sampling profiler, via the inspector); runs
+                     only ours unless --systems says otherwise, writes bench/results/profiles/
+env STORE_BENCH_NODE_OPTIONS   extra NODE_OPTIONS for our members (flags Node allows there)
+`;
+
+export class UsageError extends Error {}
+
+function int(flag: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} needs an integer in [${min}, ${max}], got ${v ?? 'nothing'}`);
+  }
+  return n;
+}
+
+function num(flag: string, v: string | undefined, min: number): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
+  return n;
+}
+
+function list<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T[] {
+  if (!v) throw new UsageError(`${flag} needs a list`);
+  const out: T[] = [];
+  for (const s of v.split(',')) {
+    const hit = allowed.find((a) => a === s.trim());
+    if (!hit) throw new UsageError(`${flag}: unknown "${s}" (known: ${allowed.join(', ')})`);
+    if (!out.includes(hit)) out.push(hit);
+  }
+  return out;
+}
+
+export function parseArgs(argv: string[]): BenchArgs | 'help' {
+  const a: BenchArgs = {
+    durationS: 10,
+    warmupS: 1,
+    systems: [...SYSTEMS],
+    phases: [...PHASE_IDS],
+    workers: 2,
+    clients: 100,
+    channels: 10,
+    keySpace: 1_000_000,
+    valueBytes: 256,
+    populateKeys: 10_000,
+    requestTimeoutMs: 10_000,
+    profile: false,
+    pauseS: 2,
+  };
+  let systemsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const val = (): string | undefined => inline ?? argv[++i];
+    switch (name) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--duration':
+        a.durationS = num(name, val(), 0.1);
+        break;
+      case '--quick':
+        a.durationS = 3;
+        break;
+      case '--warmup':
+        a.warmupS = num(name, val(), 0);
+        break;
+      case '--systems':
+        a.systems = list(name, val(), SYSTEMS);
+        systemsGiven = true;
+        break;
+      case '--phases':
+        a.phases = list(name, val(), PHASE_IDS);
+        break;
+      case '--workers':
+        a.workers = int(name, val(), 1, 64);
+        break;
+      case '--clients':
+        a.clients = int(name, val(), 1, 100_000);
+        break;
+      case '--channels':
+        a.channels = int(name, val(), 1, 10_000);
+        break;
+      case '--key-space':
+        a.keySpace = int(name, val(), 1, 10_000_000);
+        break;
+      case '--value-size':
+        a.valueBytes = int(name, val(), 0, 1 << 20);
+        break;
+      case '--populate':
+        a.populateKeys = int(name, val(), 1, 10_000_000);
+        break;
+      case '--timeout-ms':
+        a.requestTimeoutMs = int(name, val(), 1);
+        break;
+      case '--pause':
+        a.pauseS = num(name, val(), 0);
+        break;
+      case '--profile':
+        a.profile = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${flag}`);
+    }
+  }
+  if (a.profile && !systemsGiven) a.systems = ['ours'];
+  if (a.channels > a.clients) a.channels = a.clients;
+  return a;
+}

@@ -1,0 +1,129 @@
+// Main-thread side of the load generator: a pool of worker threads, each owning a share of the
+// gRPC channels. Runs one phase at a time on all workers and merges their results.
+import { Worker } from 'node:worker_threads';
+import type { ChannelSpec, GoTimes, MainToWorker, PhaseSpec, WorkerPhaseResult, WorkerToMain } from './load-protocol.js';
+
+interface PendingReply {
+  resolve: (msg: WorkerToMain) => void;
+  reject: (err: Error) => void;
+}
+
+class LoadWorker {
+  readonly worker: Worker;
+  private pending: PendingReply | undefined;
+  private dead: Error | undefined;
+
+  constructor(readonly index: number) {
+    this.worker = new Worker(new URL('./load-worker.js', import.meta.url));
+    this.worker.on('message', (msg: WorkerToMain) => {
+      const p = this.pending;
+      this.pending = undefined;
+      p?.resolve(msg);
+    });
+    const fail = (err: Error): void => {
+      this.dead = err;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(err);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`load worker ${index} exited (code ${code})`)));
+  }
+
+  /** Sends a message and waits for the worker's next reply. */
+  request(msg: MainToWorker): Promise<WorkerToMain> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.pending) return Promise.reject(new Error(`load worker ${this.index} is busy`));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+export interface MergedPhaseResult {
+  perWorker: WorkerPhaseResult[];
+  /** Event-loop utilization per worker that had channels (1 = that thread was saturated). */
+  workerElu: number[];
+}
+
+/** Hooks called on the main thread at the window's edges (e.g. to read CPU counters). */
+export interface WindowHooks {
+  atWarmEnd?: () => void;
+  atEnd?: () => void;
+}
+
+export class LoadPool {
+  private readonly workers: LoadWorker[];
+
+  constructor(readonly size: number) {
+    this.workers = Array.from({ length: size }, (_v, i) => new LoadWorker(i));
+  }
+
+  /** Channel j goes to worker j % size, so every worker gets the same mix of endpoints. */
+  private split(channels: ChannelSpec[]): ChannelSpec[][] {
+    const out: ChannelSpec[][] = this.workers.map(() => []);
+    channels.forEach((ch, j) => out[j % this.workers.length]?.push(ch));
+    return out;
+  }
+
+  /**
+   * Runs a phase: workers connect their channels, then all start at the same instant.
+   * `durations` (ms) are ignored for populate phases, which end when the keys are written.
+   */
+  async run(
+    phase: PhaseSpec,
+    durations: { warmupMs: number; measureMs: number },
+    hooks: WindowHooks = {},
+  ): Promise<MergedPhaseResult> {
+    const shares = this.split(phase.channels);
+    const active = this.workers.filter((_w, i) => (shares[i]?.length ?? 0) > 0);
+    const activeShares = shares.filter((s) => s.length > 0);
+    // Populate: split the key range among the workers in proportion to their callers.
+    const phases: PhaseSpec[] = activeShares.map((share, i) => {
+      if (phase.kind !== 'populate') return { ...phase, channels: share };
+      const total = phase.channels.reduce((a, c) => a + c.callers, 0);
+      const before = activeShares.slice(0, i).flat().reduce((a, c) => a + c.callers, 0);
+      const mine = share.reduce((a, c) => a + c.callers, 0);
+      const n = phase.to - phase.from;
+      const from = phase.from + Math.floor((n * before) / total);
+      const to = phase.from + Math.floor((n * (before + mine)) / total);
+      return { ...phase, channels: share, from, to };
+    });
+    const readies = await Promise.all(active.map((w, i) => w.request({ type: 'prepare', phase: phases[i] as PhaseSpec })));
+    for (const r of readies) if (r.type === 'failed') throw new Error(`load worker could not connect: ${r.error}`);
+
+    const now = process.hrtime.bigint();
+    const startAt = now + 50_000_000n;
+    const warmEnd = startAt + BigInt(Math.round(durations.warmupMs * 1e6));
+    const endAt = warmEnd + BigInt(Math.round(durations.measureMs * 1e6));
+    const times: GoTimes = phase.kind === 'populate' ? { startAt, warmEnd: startAt, endAt: startAt } : { startAt, warmEnd, endAt };
+    const timers: NodeJS.Timeout[] = [];
+    const at = (t: bigint, fn: (() => void) | undefined): void => {
+      if (fn) timers.push(setTimeout(fn, Math.max(0, Number(t - process.hrtime.bigint()) / 1e6)));
+    };
+    at(warmEnd, hooks.atWarmEnd);
+    at(endAt, hooks.atEnd);
+    try {
+      const replies = await Promise.all(active.map((w) => w.request({ type: 'go', times })));
+      const perWorker: WorkerPhaseResult[] = [];
+      for (const r of replies) {
+        if (r.type === 'failed') throw new Error(`load worker failed: ${r.error}`);
+        if (r.type !== 'done') throw new Error(`load worker: unexpected reply ${r.type}`);
+        perWorker.push(r.result);
+      }
+      return { perWorker, workerElu: perWorker.map((r) => r.elu) };
+    } finally {
+      for (const t of timers) clearTimeout(t);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
