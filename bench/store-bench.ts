@@ -10,7 +10,7 @@ import { parseArgs, USAGE, UsageError } from './lib/args.js';
 import { leaderIndex as findLeader, startCluster as launch } from './lib/bench-cluster.js';
 import type { BenchCluster } from './lib/bench-cluster.js';
 import type { BenchArgs, PhaseId, SystemId } from './lib/args.js';
-import { cpuWindow, snapshot } from './lib/cpu.js';
+import { cpuWindow, snapshot, waitQuiet } from './lib/cpu.js';
 import type { CpuSnapshot } from './lib/cpu.js';
 import { formatProfile, summarizeProfile } from './lib/cpuprofile.js';
 import type { ProfileSummary } from './lib/cpuprofile.js';
@@ -148,9 +148,16 @@ async function runSystem(
       specs.map((s) => ({ ...s, endpoint: endpoints[Number(s.endpoint)] ?? s.endpoint }));
     const result: SystemResult = { system, leaderIndex, populate: null, phases: [] };
 
+    const quiet = async (what: string): Promise<number | null> =>
+      args.waitIdleS > 0
+        ? waitQuiet(pids, args.waitIdleS, args.idleThresholdCores, (other) =>
+            log(`${system}: other work on the machine uses ${other.toFixed(2)} cores; waiting up to ${args.waitIdleS} s before ${what}`),
+          )
+        : null;
     for (const def of phaseDefs(args)) {
       if (interrupted) break;
       if (def.op !== 'put' && result.populate === null) {
+        await quiet('populating');
         log(`${system}: writing ${args.populateKeys} keys for the range phases`);
         const t0 = process.hrtime.bigint();
         const pop = await pool.run(
@@ -168,6 +175,7 @@ async function runSystem(
       const leaderTarget = leaderIndex ?? 0;
       const channelSpecs = def.multi ? resolve(spreadSpecs) : [{ endpoint: endpoints[leaderTarget] ?? '', callers: 1 }];
       const targets = def.multi ? spreadTargets : [leaderTarget];
+      const otherCoresBefore = await quiet(def.title);
       log(`${system}: ${def.title}: ${args.warmupS} s warm-up + ${args.durationS} s`);
       let atWarm: CpuSnapshot | undefined;
       let atEnd: CpuSnapshot | undefined;
@@ -198,6 +206,7 @@ async function runSystem(
         errorKinds,
         cpu: atWarm && atEnd ? cpuWindow(atWarm, atEnd) : null,
         workerElu: merged.workerElu.map((e) => Math.round(e * 1000) / 1000),
+        otherCoresBefore: otherCoresBefore === null ? null : Math.round(otherCoresBefore * 100) / 100,
       };
       result.phases.push(phase);
       const cpu = phase.cpu;
@@ -206,7 +215,8 @@ async function runSystem(
           `p99 ${phase.latency.p99Ms.toFixed(2)} ms, errors ${phase.errors}` +
           (cpu
             ? `, client CPU ${cpu.clientCores.toFixed(2)} cores (user ${cpu.clientUserSeconds.toFixed(1)} s, sys ${cpu.clientSystemSeconds.toFixed(1)} s), ` +
-              `worker ELU ${phase.workerElu.join('/')}, members CPU ${cpu.memberCores.map((c) => (c === null ? '?' : c.toFixed(2))).join('+')} cores`
+              `worker ELU ${phase.workerElu.join('/')}, members CPU ${cpu.memberCores.map((c) => (c === null ? '?' : c.toFixed(2))).join('+')} cores, ` +
+              `other work on the machine ${cpu.otherCores === null ? '?' : cpu.otherCores.toFixed(2)} cores`
             : ''),
       );
       if (phase.errors > 0) log(`${system}: ${def.title}: errors ${JSON.stringify(errorKinds)}`);
@@ -287,6 +297,8 @@ async function main(): Promise<number> {
     populateKeys: args.populateKeys,
     requestTimeoutMs: args.requestTimeoutMs,
     profile: args.profile,
+    waitIdleSeconds: args.waitIdleS,
+    idleThresholdCores: args.idleThresholdCores,
     memberNodeOptions: process.env['STORE_BENCH_NODE_OPTIONS'] ?? null,
   };
   log(`machine: ${machine.cpus} CPUs (${machine.cpuModel ?? '?'}), node ${machine.nodeVersion}, etcd ${machine.etcdVersion ?? '?'}`);
@@ -328,6 +340,14 @@ async function main(): Promise<number> {
   );
   if (saturated.length) {
     process.stdout.write(`\nwarning: a load worker's event loop was over 90% busy in: ${saturated.join('; ')}; use more --workers\n`);
+  }
+  const noisy = results.flatMap((r) =>
+    r.phases
+      .filter((p) => (p.cpu?.otherCores ?? 0) > args.idleThresholdCores)
+      .map((p) => `${r.system} ${p.title} (${(p.cpu?.otherCores ?? 0).toFixed(2)} cores)`),
+  );
+  if (noisy.length) {
+    process.stdout.write(`\nwarning: other work on the machine competed for CPU during: ${noisy.join('; ')}\n`);
   }
   const totalErrors = results.reduce((s, r) => s + r.phases.reduce((t, p) => t + p.errors, 0), 0);
   if (totalErrors > 0) process.stdout.write(`\nwarning: ${totalErrors} requests failed; see "errorKinds" in the JSON\n`);

@@ -19,6 +19,8 @@ export interface BenchArgs {
   requestTimeoutMs: number;
   profile: boolean;
   pauseS: number;
+  waitIdleS: number;
+  idleThresholdCores: number;
 }
 
 export const USAGE = `usage: npm run bench:store -- [options]
@@ -35,6 +37,9 @@ export const USAGE = `usage: npm run bench:store -- [options]
   --populate <n>     keys written before the range phases (default 10000)
   --timeout-ms <n>   per-request deadline (default 10000)
   --pause <s>        idle seconds between the two systems (default 2)
+  --wait-idle <s>    before each phase, wait up to this long for other work on the machine to
+                     drop under --idle-threshold cores (default 120; 0 = do not wait)
+  --idle-threshold <cores>  (default 0.25)
   --profile          CPU-profile our members (V8 sampling profiler, via the inspector); runs
                      only ours unless --systems says otherwise, writes bench/results/profiles/
 env STORE_BENCH_NODE_OPTIONS   extra NODE_OPTIONS for our members (flags Node allows there)
@@ -82,6 +87,8 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
     requestTimeoutMs: 10_000,
     profile: false,
     pauseS: 2,
+    waitIdleS: 120,
+    idleThresholdCores: 0.25,
   };
   let systemsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -131,6 +138,12 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
         break;
       case '--pause':
         a.pauseS = num(name, val(), 0);
+        break;
+      case '--wait-idle':
+        a.waitIdleS = num(name, val(), 0);
+        break;
+      case '--idle-threshold':
+        a.idleThresholdCores = num(name, val(), 0);
         break;
       case '--profile':
         a.profile = true;

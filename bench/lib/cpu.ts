@@ -31,8 +31,22 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** Busy CPU seconds of the whole machine (all processes, all cores) from /proc/stat. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...; guest time is already inside user.
+    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+    return Number.isFinite(busy) ? busy / clockTicks() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface CpuSnapshot {
   at: bigint;
+  machine: number | undefined;
   /** This process (the load generator, every thread), seconds of user+system time. */
   client: NodeJS.CpuUsage;
   /** Per member pid, seconds. */
@@ -42,6 +56,7 @@ export interface CpuSnapshot {
 export function snapshot(memberPids: (number | undefined)[]): CpuSnapshot {
   return {
     at: process.hrtime.bigint(),
+    machine: machineBusySeconds(),
     client: process.cpuUsage(),
     members: memberPids.map((p) => (p === undefined ? undefined : processCpuSeconds(p))),
   };
@@ -56,6 +71,10 @@ export interface CpuWindow {
   /** Per member, CPU seconds per wall second. */
   memberCores: (number | null)[];
   memberCoresTotal: number;
+  /** Whole machine, cores busy (all processes). */
+  machineCores: number | null;
+  /** Busy cores that were neither the load generator nor the members: other work on the machine. */
+  otherCores: number | null;
 }
 
 export function cpuWindow(a: CpuSnapshot, b: CpuSnapshot): CpuWindow {
@@ -66,12 +85,39 @@ export function cpuWindow(a: CpuSnapshot, b: CpuSnapshot): CpuWindow {
     const before = a.members[i];
     return v === undefined || before === undefined || wall <= 0 ? null : (v - before) / wall;
   });
+  const memberTotal = members.reduce<number>((s, v) => s + (v ?? 0), 0);
+  const clientCores = wall > 0 ? (user + sys) / wall : 0;
+  const machine = a.machine === undefined || b.machine === undefined || wall <= 0 ? null : (b.machine - a.machine) / wall;
   return {
     wallSeconds: wall,
     clientUserSeconds: user,
     clientSystemSeconds: sys,
-    clientCores: wall > 0 ? (user + sys) / wall : 0,
+    clientCores,
     memberCores: members,
-    memberCoresTotal: members.reduce<number>((s, v) => s + (v ?? 0), 0),
+    memberCoresTotal: memberTotal,
+    machineCores: machine,
+    otherCores: machine === null ? null : Math.max(0, machine - clientCores - memberTotal),
   };
+}
+
+/**
+ * Waits (at most maxWaitS) until the rest of the machine, apart from this process and the given
+ * members, stays under `thresholdCores` for a one-second sample. Returns the last sample.
+ */
+export async function waitQuiet(
+  memberPids: (number | undefined)[],
+  maxWaitS: number,
+  thresholdCores: number,
+  onBusy: (otherCores: number) => void,
+): Promise<number | null> {
+  const until = Date.now() + maxWaitS * 1000;
+  let warned = false;
+  for (;;) {
+    const a = snapshot(memberPids);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const other = cpuWindow(a, snapshot(memberPids)).otherCores;
+    if (other === null || other < thresholdCores || Date.now() >= until) return other;
+    if (!warned) onBusy(other);
+    warned = true;
+  }
 }

@@ -22,6 +22,8 @@ export interface PhaseResult {
   errorKinds: Record<string, number>;
   cpu: CpuWindow | null;
   workerElu: number[];
+  /** Other work on the machine just before the phase (cores), from a one-second sample. */
+  otherCoresBefore: number | null;
 }
 
 export interface SystemResult {
@@ -117,6 +119,6 @@ export function formatTable(rows: TableRow[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]): string =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w - 1)}:-`)).join('|')}|`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(header), sep, ...body.map(line)].join('\n');
 }

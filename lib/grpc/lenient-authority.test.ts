@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addEtcdService } from './etcd-proto.js';
-import type { MaintenanceHandlers } from './etcd-proto.js';
+import type { ClusterHandlers, MaintenanceHandlers } from './etcd-proto.js';
 import {
   AuthorityRewriter,
   HTTP2_CLIENT_PREFACE,
@@ -597,14 +597,19 @@ function echoServer(): grpc.Server {
 
 const TEST_VERSION = '3.4.99-lenient-test';
 
-function maintenanceServer(): grpc.Server {
+/**
+ * etcd Maintenance.Status (fixed answer) and Cluster.MemberList (one member
+ * whose client URL is `clientURL()`); every other method is UNIMPLEMENTED.
+ */
+function etcdServer(clientURL: () => string = () => ''): grpc.Server {
   const server = new grpc.Server();
   const unimplemented = (_call: unknown, callback: (err: Partial<grpc.ServiceError>) => void): void =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: 'not implemented in this test' });
-  const handlers: MaintenanceHandlers = {
+  const header = { cluster_id: '17', member_id: '42', revision: '7', raft_term: '3' };
+  const maintenance: MaintenanceHandlers = {
     Status: (_call, callback) =>
       callback(null, {
-        header: { cluster_id: '17', member_id: '42', revision: '7', raft_term: '3' },
+        header,
         version: TEST_VERSION,
         dbSize: 4096,
         leader: '42',
@@ -620,7 +625,16 @@ function maintenanceServer(): grpc.Server {
     MoveLeader: unimplemented,
     Snapshot: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'not implemented' }),
   };
-  addEtcdService(server, 'Maintenance', handlers);
+  const cluster: ClusterHandlers = {
+    MemberList: (_call, callback) =>
+      callback(null, { header, members: [{ ID: '42', name: 'm0', peerURLs: ['http://127.0.0.1:1'], clientURLs: [clientURL()] }] }),
+    MemberAdd: unimplemented,
+    MemberRemove: unimplemented,
+    MemberUpdate: unimplemented,
+    MemberPromote: unimplemented,
+  };
+  addEtcdService(server, 'Maintenance', maintenance);
+  addEtcdService(server, 'Cluster', cluster);
   return server;
 }
 
@@ -632,11 +646,20 @@ function bindDirect(server: grpc.Server): Promise<number> {
   );
 }
 
-async function etcdctlStatus(port: number): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+async function etcdctlStatus(port: number, ...extraArgs: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(
       ETCDCTL_BIN,
-      [`--endpoints=http://127.0.0.1:${port}`, '--dial-timeout=3s', '--command-timeout=5s', 'endpoint', 'status', '-w', 'json'],
+      [
+        `--endpoints=http://127.0.0.1:${port}`,
+        '--dial-timeout=3s',
+        '--command-timeout=5s',
+        'endpoint',
+        'status',
+        '-w',
+        'json',
+        ...extraArgs,
+      ],
       { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 20_000 },
     );
     return { ok: true, stdout, stderr };
@@ -715,7 +738,7 @@ describe('listenWithLenientAuthority (end to end)', () => {
 
   it.skipIf(!existsSync(ETCDCTL_BIN))('makes `etcdctl --endpoints=http://…` work, which fails without the front', async () => {
     // Without the front: grpc-js (nghttp2) rejects etcdctl's URL :authority.
-    const direct = maintenanceServer();
+    const direct = etcdServer();
     cleanups.push(() => direct.forceShutdown());
     const directPort = await bindDirect(direct);
     const failed = await etcdctlStatus(directPort);
@@ -723,7 +746,7 @@ describe('listenWithLenientAuthority (end to end)', () => {
     expect(failed.stdout + failed.stderr).toMatch(/PROTOCOL_ERROR/);
 
     // Through the front: the same command succeeds.
-    const served = await front(maintenanceServer());
+    const served = await front(etcdServer());
     const result = await etcdctlStatus(served.port);
     expect(result.stderr).not.toMatch(/PROTOCOL_ERROR/);
     expect(result.ok).toBe(true);
@@ -732,6 +755,17 @@ describe('listenWithLenientAuthority (end to end)', () => {
     expect(parsed[0]?.Endpoint).toBe(`http://127.0.0.1:${served.port}`);
     expect(parsed[0]?.Status.version).toBe(TEST_VERSION);
     expect(parsed[0]?.Status.header.revision).toBe(7);
+  });
+
+  it.skipIf(!existsSync(ETCDCTL_BIN))('makes `etcdctl endpoint status --cluster` work', async () => {
+    let port = 0;
+    const served = await front(etcdServer(() => `http://127.0.0.1:${port}`));
+    port = served.port;
+    const result = await etcdctlStatus(served.port, '--cluster');
+    expect(result.stderr).not.toMatch(/PROTOCOL_ERROR/);
+    expect(result.ok).toBe(true);
+    const parsed = JSON.parse(result.stdout) as { Endpoint: string; Status: { version: string } }[];
+    expect(parsed.map((p) => [p.Endpoint, p.Status.version])).toEqual([[`http://127.0.0.1:${port}`, TEST_VERSION]]);
   });
 
   it('close() stops accepting and ends open connections', async () => {

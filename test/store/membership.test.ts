@@ -142,7 +142,13 @@ describe('leadership', () => {
 
 describe('operations endpoints', () => {
   it('serves /health and Prometheus /metrics', async () => {
-    const health = await fetch(`${cluster.metricsUrl(0)}/health`);
+    // Member 0 may just have been restarted by the test before: give it a moment to listen.
+    let health: Response | undefined;
+    for (let i = 0; i < 50 && health?.status !== 200; i++) {
+      health = await fetch(`${cluster.metricsUrl(0)}/health`).catch(() => undefined);
+      if (health?.status !== 200) await sleep(200);
+    }
+    if (!health) throw new Error('no answer from /health');
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ health: 'true' });
     const metrics = await (await fetch(`${cluster.metricsUrl(0)}/metrics`)).text();

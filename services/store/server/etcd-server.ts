@@ -136,6 +136,7 @@ export class EtcdServer extends EventEmitter {
   private processing = false;
   private stopped = false;
   private loopDone: Promise<void> = Promise.resolve();
+  private backendQueue: Promise<void> = Promise.resolve();
   private reqSeq = 0;
   private readonly waits = new Map<string, Waiter<ApplyOutcome>>();
   private readonly appliedWaiters: { index: number; w: Waiter<void> }[] = [];
@@ -272,11 +273,7 @@ export class EtcdServer extends EventEmitter {
         await this.handleReady(this.raft.ready());
       }
     } catch (err) {
-      // Disk failure: a member that cannot persist must stop rather than ack writes it lost.
-      this.fatal = err instanceof Error ? err : new Error(String(err));
-      this.emit('fatal', this.fatal);
-      this.stopped = true;
-      this.failAll(Errors.stopped());
+      this.onFatal(err);
     } finally {
       this.processing = false;
     }
@@ -288,6 +285,11 @@ export class EtcdServer extends EventEmitter {
     for (const rs of rd.readStates) this.onReadState(Buffer.from(rs.requestCtx).toString('utf8'), rs.index);
 
     const snap = rd.snapshot && rd.snapshot.metadata.index > 0 ? rd.snapshot : undefined;
+    // A leader may send its appends before its own fsync (Raft thesis 10.2.1, as etcd does): an
+    // entry still commits only once a majority has it on disk, and the client is answered only
+    // after this member's fsync below. Everyone else must persist before answering.
+    const sendFirst = this.raftState === StateType.Leader;
+    if (sendFirst) this.sendMessages(rd.messages);
     if (snap) {
       await this.snapshotter.save(snap);
       await this.wal.saveSnapshot({
@@ -300,27 +302,49 @@ export class EtcdServer extends EventEmitter {
     if (snap) this.raftStorage.applySnapshot(snap);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.raftStorage.append(rd.entries);
+    if (!sendFirst) this.sendMessages(rd.messages);
 
-    if (rd.messages.length > 0) this.transport.send(rd.messages.map((m) => this.withSnapshotStatus(m)));
-
-    let changed = false;
     if (snap && snap.metadata.index > this.appliedIndex) {
       await this.restoreFromSnapshot(snap.metadata.index, snap.metadata.confState, snap.data);
     }
     const outcomes: (() => void)[] = [];
     for (const entry of rd.committedEntries) {
       if (entry.index <= this.appliedIndex) continue;
-      changed = this.applyEntry(entry, outcomes) || changed;
+      this.applyEntry(entry, outcomes);
       this.appliedIndex = entry.index;
     }
-    if (changed || rd.committedEntries.length > 0) {
+    if (rd.committedEntries.length > 0) {
       if (this.appliedIndex > this.consistentIndex) this.consistentIndex = this.appliedIndex;
-      await this.backend.commit(this.mvccStore.takePendingChanges(), this.metaMap());
+      // Write-behind: the WAL already holds these entries durably, and a restart replays
+      // whatever the backend had not stored (it keeps the consistent index in the same batch).
+      const changes = this.mvccStore.takePendingChanges();
+      const meta = this.metaMap();
+      this.queueBackend(() => this.backend.commit(changes, meta));
     }
     for (const done of outcomes) done();
     this.releaseAppliedWaiters();
     this.raft.advance(rd);
     await this.maybeSnapshot();
+  }
+
+  private sendMessages(messages: Message[]): void {
+    if (messages.length > 0) this.transport.send(messages.map((m) => this.withSnapshotStatus(m)));
+  }
+
+  /** Backend writes run one after another, in the order the state changed. */
+  private queueBackend(op: () => Promise<void>): Promise<void> {
+    const next = this.backendQueue.then(op);
+    this.backendQueue = next.catch((err: unknown) => this.onFatal(err));
+    return next;
+  }
+
+  private onFatal(err: unknown): void {
+    if (this.fatal) return;
+    // Disk failure: a member that cannot persist must stop rather than ack writes it lost.
+    this.fatal = err instanceof Error ? err : new Error(String(err));
+    this.stopped = true;
+    this.failAll(Errors.stopped());
+    this.emit('fatal', this.fatal);
   }
 
   private withSnapshotStatus(m: Message): Message {
@@ -367,18 +391,19 @@ export class EtcdServer extends EventEmitter {
     }
   }
 
-  private applyEntry(entry: Entry, outcomes: (() => void)[]): boolean {
+  private applyEntry(entry: Entry, outcomes: (() => void)[]): void {
     const alreadyPersisted = entry.index <= this.consistentIndex;
     if (entry.type === EntryType.ConfChange) {
       this.applyConfChange(entry, alreadyPersisted, outcomes);
-      return !alreadyPersisted;
+      return;
     }
-    if (alreadyPersisted || entry.data.length === 0) return false;
+    if (alreadyPersisted || entry.data.length === 0) return;
     let req: InternalRequest;
     try {
       req = decodeRequest(entry.data);
     } catch {
-      return false;
+      // Not ours to apply (written by a newer version?): skip rather than stop the member.
+      return;
     }
     const waiter = this.waits.get(req.id);
     if (waiter) this.waits.delete(req.id);
@@ -392,7 +417,6 @@ export class EtcdServer extends EventEmitter {
     if (waiter) {
       outcomes.push(() => (error ? waiter.reject(error) : waiter.resolve(outcome as ApplyOutcome)));
     }
-    return true;
   }
 
   private applyRequest(req: InternalRequest): ApplyOutcome {
@@ -477,7 +501,9 @@ export class EtcdServer extends EventEmitter {
     this.consistentIndex = index;
     this.snapshotIndex = index;
     this.confState = confState;
-    await this.backend.replaceAll(this.mvccStore, this.metaMap());
+    const store = this.mvccStore;
+    const stateMap = this.metaMap();
+    await this.queueBackend(() => this.backend.replaceAll(store, stateMap));
     this.transport.setPeers(this.peersOtherThanSelf());
     // Watchers of the replaced store re-attach to the new one (grpc-api listens).
     this.emit('restored');
@@ -509,6 +535,8 @@ export class EtcdServer extends EventEmitter {
   async snapshotNow(): Promise<void> {
     const index = this.appliedIndex;
     if (index <= this.snapshotIndex) return;
+    // Bounded write-behind: the backend catches up at every snapshot.
+    await this.backendQueue;
     const data = this.snapshotBytes();
     const snap = this.raftStorage.createSnapshot(index, this.confState, data);
     await this.snapshotter.save(snap);
@@ -905,6 +933,7 @@ export class EtcdServer extends EventEmitter {
   async close(): Promise<void> {
     this.stopped = true;
     await this.loopDone;
+    await this.backendQueue;
     await this.wal.close();
     await this.backend.close();
   }

@@ -1,23 +1,41 @@
 // Randomized (but seeded, hence reproducible) runs of a cluster on a hostile network, checking
 // Raft's safety properties after every step and liveness once the network heals.
+import { ProposalDroppedError } from '../errors.js';
 import { seededRandom } from '../prng.js';
-import { StateType } from '../types.js';
+import { ConfChangeType, StateType } from '../types.js';
+import type { ConfChange, NodeId } from '../types.js';
 import { InteractionEnv } from './interaction-env.js';
 import type { HarnessNode } from './interaction-env.js';
 import { SafetyChecker, SafetyViolation } from './safety-checker.js';
 
 export interface SimOptions {
   seed: number;
+  /** Initial voters. */
   nodes: number;
   steps: number;
   preVote: boolean;
   checkQuorum: boolean;
+  /** Also add (as learners), promote, demote and remove members at random. */
+  membership?: boolean;
 }
 
 export interface SimReport {
   leadersElected: number;
   committedIndex: number;
   proposals: number;
+  confChanges: number;
+}
+
+const encoder = new TextEncoder();
+
+function ignoreDropped(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch (err) {
+    if (err instanceof ProposalDroppedError) return false;
+    throw err;
+  }
 }
 
 /** Runs one seeded chaos run, throwing SafetyViolation on the first broken property. */
@@ -25,34 +43,80 @@ export function runSafetySim(opts: SimOptions): SimReport {
   const rnd = seededRandom(opts.seed);
   const pick = (n: number): number => Math.floor(rnd() * n);
   const env = new InteractionEnv(opts.seed);
-  const ids = Array.from({ length: opts.nodes }, (_, i) => String(i + 1));
+  const voters = Array.from({ length: opts.nodes }, (_, i) => String(i + 1));
   env.handle(
-    `add-nodes ${opts.nodes} voters=(${ids.join(',')}) index=1 prevote=${String(opts.preVote)} ` +
+    `add-nodes ${opts.nodes} voters=(${voters.join(',')}) index=1 prevote=${String(opts.preVote)} ` +
       `checkquorum=${String(opts.checkQuorum)} max-inflight=4 max-size-per-msg=64 election-tick=5`,
   );
+  // Spare nodes start empty and join only through conf changes.
+  const spares = opts.membership === true ? 2 : 0;
+  if (spares > 0) {
+    env.handle(
+      `add-nodes ${spares} prevote=${String(opts.preVote)} checkquorum=${String(opts.checkQuorum)} ` +
+        `max-inflight=4 max-size-per-msg=64 election-tick=5`,
+    );
+  }
+  const ids = env.sortedIds();
   const checker = new SafetyChecker(env, `seed ${opts.seed}`);
-  const nodeAt = (): HarnessNode => env.node(ids[pick(ids.length)]);
+  // A node that applied its own removal is shut down, as a server would; removed ids never return.
+  const stopped = new Set<NodeId>();
+  const removed = new Set<NodeId>();
+  const live = (): NodeId[] => ids.filter((id) => !stopped.has(id));
+  const nodeAt = (): HarnessNode => {
+    const candidates = live();
+    return env.node(candidates[pick(candidates.length)]);
+  };
   let proposals = 0;
+  let confChanges = 0;
 
+  // Ids ever seen in a configuration; one missing from some node's configuration afterwards may
+  // have been removed and is never added again (conservatively, as a stale view looks the same).
+  const everMember = new Set<NodeId>(voters);
+  const isMember = (n: HarnessNode, id: NodeId): boolean =>
+    n.confState.voters.includes(id) || n.confState.learners.includes(id);
+  const processReady = (n: HarnessNode): void => {
+    const wasMember = isMember(n, n.id);
+    env.processReady(n, true);
+    for (const id of [...n.confState.voters, ...n.confState.learners]) everMember.add(id);
+    for (const id of everMember) if (!isMember(n, id)) removed.add(id);
+    if (wasMember && !isMember(n, n.id)) stopped.add(n.id);
+  };
+  const transmit = (m: Parameters<InteractionEnv['transmit']>[1]): void => {
+    const target = env.nodes.get(m.to);
+    if (target === undefined || stopped.has(m.to) || !env.network.canTalk(m.from, m.to)) {
+      env.reportLostSnapshot(m);
+      return;
+    }
+    env.transmit(target, m);
+  };
   const deliverOne = (): void => {
     const count = env.network.deliverableCount();
     if (count === 0) return;
     const m = env.network.takeAt(pick(count));
     env.network.endRound();
-    if (m === undefined) return;
-    if (!env.network.canTalk(m.from, m.to)) {
-      env.reportLostSnapshot(m);
-      return;
-    }
-    const target = env.nodes.get(m.to);
-    if (target !== undefined) env.transmit(target, m);
+    if (m !== undefined) transmit(m);
   };
   const propose = (n: HarnessNode): void => {
-    try {
-      n.rawNode.propose(new TextEncoder().encode(`s${opts.seed}-${proposals++}`));
-    } catch (err) {
-      if (!(err instanceof Error && err.name === 'ProposalDroppedError')) throw err;
+    ignoreDropped(() => n.rawNode.propose(encoder.encode(`s${opts.seed}-${proposals++}`)));
+  };
+  const proposeConfChange = (): void => {
+    const proposer = nodeAt();
+    const target = ids[pick(ids.length)] as NodeId;
+    if (stopped.has(target)) return;
+    const cs = proposer.confState;
+    let type: ConfChangeType;
+    if (cs.voters.includes(target)) {
+      if (cs.voters.length <= 1) return;
+      type = rnd() < 0.3 ? ConfChangeType.AddLearnerNode : ConfChangeType.RemoveNode;
+    } else if (cs.learners.includes(target)) {
+      type = rnd() < 0.7 ? ConfChangeType.AddNode : ConfChangeType.RemoveNode;
+    } else if (!removed.has(target)) {
+      type = ConfChangeType.AddLearnerNode;
+    } else {
+      return;
     }
+    const cc: ConfChange = { type, nodeId: target, context: new Uint8Array(0) };
+    if (ignoreDropped(() => proposer.rawNode.proposeConfChange(cc))) confChanges++;
   };
 
   // Relative weights of the chaos actions. Message handling must outpace ticks or elections
@@ -64,7 +128,7 @@ export function runSafetySim(opts: SimOptions): SimReport {
       25,
       () => {
         const n = nodeAt();
-        if (n.rawNode.hasReady()) env.processReady(n, true);
+        if (n.rawNode.hasReady()) processReady(n);
       },
     ],
     [10, () => propose(nodeAt())],
@@ -109,6 +173,7 @@ export function runSafetySim(opts: SimOptions): SimReport {
     ],
     [2, () => nodeAt().rawNode.campaign()],
   ];
+  if (opts.membership === true) actions.push([3, proposeConfChange]);
   const totalWeight = actions.reduce((sum, [w]) => sum + w, 0);
 
   for (let step = 0; step < opts.steps; step++) {
@@ -125,45 +190,50 @@ export function runSafetySim(opts: SimOptions): SimReport {
   }
 
   // Liveness: with a healed network and every message delivered, the cluster must elect a
-  // leader and commit a new proposal everywhere within a bounded number of ticks.
+  // leader and commit a new proposal on every member within a bounded number of ticks.
   env.network.heal();
   const target = `final-${opts.seed}`;
   let proposedInTerm = -1;
   for (let round = 0; round < 300; round++) {
-    for (const id of ids) env.node(id).rawNode.tick();
+    for (const id of live()) env.node(id).rawNode.tick();
     for (let inner = 0; inner < 50; inner++) {
       let busy = false;
-      for (const id of ids) {
+      for (const id of live()) {
         const n = env.node(id);
         if (n.rawNode.hasReady()) {
-          env.processReady(n, true);
+          processReady(n);
           busy = true;
         }
       }
       for (const m of env.network.take({})) {
         busy = true;
-        const target = env.nodes.get(m.to);
-        if (target !== undefined) env.transmit(target, m);
+        transmit(m);
       }
       env.network.endRound();
       checker.check(false);
       if (!busy) break;
     }
-    const leader = ids.map((id) => env.node(id)).find((n) => n.rawNode.raft.state === StateType.Leader);
+    const leader = live()
+      .map((id) => env.node(id))
+      .find((n) => n.rawNode.raft.state === StateType.Leader);
+    if (leader === undefined) continue;
     // (Re-)propose whenever a new leader appears: a proposal may be lost with a leader change.
-    if (leader !== undefined && leader.rawNode.raft.term !== proposedInTerm) {
-      leader.rawNode.propose(new TextEncoder().encode(target));
+    if (leader.rawNode.raft.term !== proposedInTerm) {
+      ignoreDropped(() => leader.rawNode.propose(encoder.encode(target)));
       proposedInTerm = leader.rawNode.raft.term;
     }
-    if (ids.every((id) => env.node(id).applied.some((v) => v.value === target))) {
+    const cs = leader.rawNode.status().config;
+    const members = [...cs.voters, ...cs.learners].filter((id) => !stopped.has(id));
+    if (members.every((id) => env.node(id).applied.some((v) => v.value === target))) {
       checker.check(true);
       checker.checkLogMatching();
       return {
         leadersElected: checker.leadersElected,
         committedIndex: Math.max(...[...checker.committed.keys()], 0),
         proposals,
+        confChanges,
       };
     }
   }
-  throw new SafetyViolation(`seed ${opts.seed} step ${opts.steps}: cluster did not converge after the network healed`);
+  throw new SafetyViolation(`seed ${opts.seed}: cluster did not converge after the network healed`);
 }
