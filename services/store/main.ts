@@ -2,6 +2,8 @@
 import * as grpc from '@grpc/grpc-js';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { LenientAuthorityServer } from '../../lib/grpc/lenient-authority.js';
+import { listenWithLenientAuthority } from '../../lib/grpc/lenient-authority.js';
 import { ConfigError, HELP, parseStoreArgs } from './config.js';
 import type { StoreConfig } from './config.js';
 import { BootstrapError, bootstrapServer, parseInitialCluster } from './server/bootstrap.js';
@@ -65,7 +67,13 @@ async function run(cfg: StoreConfig): Promise<void> {
     'grpc.max_send_message_length': -1,
   });
   addClientServices(clientServer, s, { progressNotifyIntervalMs: cfg.progressNotifyIntervalMs });
-  for (const url of cfg.listenClientUrls) await bind(clientServer, url);
+  // Through the lenient front: etcdctl 3.4 sends the endpoint URL as :authority, which Node's
+  // HTTP/2 would refuse (lib/grpc/lenient-authority.ts).
+  const clientListeners: LenientAuthorityServer[] = [];
+  for (const url of cfg.listenClientUrls) {
+    const u = new URL(url);
+    clientListeners.push(await listenWithLenientAuthority(clientServer, u.hostname, Number(u.port)));
+  }
 
   const registry = createMetrics(s);
   const httpServers = cfg.listenMetricsUrls.map((url) => {
@@ -96,6 +104,7 @@ async function run(cfg: StoreConfig): Promise<void> {
       await s.stop();
     } finally {
       clearInterval(ticker);
+      await Promise.all(clientListeners.map((l) => l.close()));
       clientServer.forceShutdown();
       peerServer.forceShutdown();
       transport.close();

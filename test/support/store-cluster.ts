@@ -2,7 +2,7 @@
 // hosts), with helpers to kill, restart and query members through the real etcdctl.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -260,17 +260,33 @@ export class StoreCluster {
     return leader?.index;
   }
 
+  /** Waits until every running member answers a linearizable read (so it has a leader). */
   async waitReady(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      // A linearizable read needs a leader and a quorum, and unlike a put leaves the revision alone.
-      const r = await this.etcdctl(['get', '/__ready'], { timeoutMs: 3000 });
-      if (r.exitCode === 0) return;
-      last = r.stderr;
-      await sleep(200);
+    for (const i of [...this.procs.keys()].sort()) {
+      let last = '';
+      for (;;) {
+        if (!this.procs.has(i)) {
+          throw new Error(`member ${this.member(i).name} exited:\n${this.logTail(i)}`);
+        }
+        // A linearizable read needs a leader and a quorum, and unlike a put leaves the revision alone.
+        const r = await this.etcdctl(['get', '/__ready'], { endpoints: this.endpoint(i), timeoutMs: 3000 });
+        if (r.exitCode === 0) break;
+        last = r.stderr;
+        if (Date.now() > deadline) {
+          throw new Error(`member ${this.member(i).name} not ready after ${timeoutMs} ms: ${last}\n${this.logTail(i)}`);
+        }
+        await sleep(200);
+      }
     }
-    throw new Error(`cluster not ready after ${timeoutMs} ms: ${last}\nlogs in ${this.dataRoot}`);
+  }
+
+  logTail(i: number, lines = 20): string {
+    try {
+      return readFileSync(this.logFile(i), 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   async destroy(): Promise<void> {

@@ -11,7 +11,11 @@ export interface Config {
   /** Ticks between leader heartbeats; must be smaller than electionTick. */
   heartbeatTick: number;
   storage: Storage;
-  /** Last applied index when restarting, so already applied entries are not handed out again. */
+  /**
+   * Last applied index when restarting, so already applied entries are not handed out again.
+   * storage.initialState().confState must then be the configuration as of this index (conf
+   * changes after the snapshot are otherwise only known by re-applying them).
+   */
   applied?: number;
   /** Bytes of entries per MsgApp; default 1 MiB. */
   maxSizePerMsg?: number;

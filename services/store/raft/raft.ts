@@ -27,7 +27,6 @@ import type {
   SoftState,
 } from './types.js';
 
-
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -161,7 +160,7 @@ export class Raft {
 
     switch (m.type) {
       case MessageType.Hup:
-        this.hup(this.preVote ? CampaignType.PreElection : CampaignType.Election);
+        this.maybeCampaign(this.preVote ? CampaignType.PreElection : CampaignType.Election);
         return;
       case MessageType.Vote:
       case MessageType.PreVote:
@@ -302,7 +301,7 @@ export class Raft {
   }
 
   /** Starts a campaign unless this node cannot or should not lead right now. */
-  hup(t: CampaignType): void {
+  maybeCampaign(t: CampaignType): void {
     if (this.state === StateType.Leader) return;
     if (!this.promotable()) return;
     // A committed conf change not yet applied could change whether we may lead at all.
@@ -381,17 +380,12 @@ export class Raft {
     return this.raftLog.termOrZero(this.raftLog.committed) === this.term;
   }
 
-  /** Sends a MsgApp (even an empty one, to carry the commit index) or a MsgSnap. */
-  sendAppend(to: NodeId): void {
-    this.maybeSendAppend(to, true);
-  }
-
   /**
    * Sends to `to` what it is missing from the log, if it is not paused: a MsgApp with entries from
-   * its next index on, or a snapshot when those entries are compacted away. Returns whether a
-   * message was sent.
+   * its next index on (with sendIfEmpty, an empty one that carries the commit index), or a
+   * snapshot when those entries are compacted away. Returns whether a message was sent.
    */
-  maybeSendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
+  maybeSendAppend(to: NodeId, sendIfEmpty = true): boolean {
     const pr = this.trk.progress.get(to);
     if (pr === undefined || pr.isPaused()) return false;
     const prevIndex = pr.next - 1;
@@ -450,7 +444,7 @@ export class Raft {
 
   bcastAppend(): void {
     this.trk.visit((id) => {
-      if (id !== this.id) this.sendAppend(id);
+      if (id !== this.id) this.maybeSendAppend(id);
     });
   }
 
@@ -533,12 +527,8 @@ export class Raft {
   private trackerFromConfState(cs: ConfState): ProgressTracker {
     const trk = new ProgressTracker(this.maxInflight);
     const next = this.raftLog.lastIndex() + 1;
-    for (const id of cs.voters) {
-      trk.addVoter(id, new Progress({ next, maxInflight: this.maxInflight, recentActive: true }));
-    }
-    for (const id of cs.learners) {
-      trk.addLearner(id, new Progress({ next, maxInflight: this.maxInflight, recentActive: true }));
-    }
+    for (const id of cs.voters) trk.addVoter(id, new Progress({ next, maxInflight: this.maxInflight }));
+    for (const id of cs.learners) trk.addLearner(id, new Progress({ next, maxInflight: this.maxInflight }));
     return trk;
   }
 
@@ -592,7 +582,7 @@ export class Raft {
     this.respondToReadIndex(m, this.raftLog.committed);
   }
 
-  releasePendingReadIndexMessages(): void {
+  maybeReleasePendingReadIndexes(): void {
     if (this.pendingReadIndexMessages.length === 0 || !this.committedEntryInCurrentTerm()) return;
     const pending = this.pendingReadIndexMessages;
     this.pendingReadIndexMessages = [];

@@ -42,7 +42,7 @@ export function stepFollower(r: Raft, m: Message): void {
     case MessageType.TimeoutNow:
       // The leader hands over: campaign at once, without pre-vote (no partition to guard against)
       // and overriding the voters' leader lease.
-      r.hup(CampaignType.Transfer);
+      r.maybeCampaign(CampaignType.Transfer);
       return;
     case MessageType.ReadIndex:
       if (r.lead !== None) r.send({ ...m, to: r.lead });

@@ -117,7 +117,7 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
     if (m.logTerm > 0) nextProbeIndex = r.raftLog.findConflictByTerm(m.rejectHint, m.logTerm).index;
     if (pr.maybeDecrTo(m.index, nextProbeIndex)) {
       if (pr.state === ProgressState.Replicate) pr.becomeProbe();
-      r.sendAppend(m.from);
+      r.maybeSendAppend(m.from);
     }
     return;
   }
@@ -138,11 +138,11 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
   }
 
   if (r.maybeCommit()) {
-    r.releasePendingReadIndexMessages();
+    r.maybeReleasePendingReadIndexes();
     r.bcastAppend();
   } else if (oldPaused) {
     // The follower was waiting on us and may not know the latest commit index yet.
-    r.sendAppend(m.from);
+    r.maybeSendAppend(m.from);
   }
   // Freed flow control may allow several messages at once (e.g. after probe -> replicate).
   while (r.maybeSendAppend(m.from, false)) {
@@ -159,7 +159,7 @@ function handleHeartbeatResponse(r: Raft, m: Message, pr: Progress): void {
   // An answer means the path works: resume sending. If every message filling the inflight window
   // was lost, this (possibly empty) append lets the follower reject and trigger a re-probe.
   pr.msgAppFlowPaused = false;
-  if (pr.match < r.raftLog.lastIndex() || pr.state === ProgressState.Probe) r.sendAppend(m.from);
+  if (pr.match < r.raftLog.lastIndex() || pr.state === ProgressState.Probe) r.maybeSendAppend(m.from);
 
   if (r.readOnly.option !== ReadOnlyOption.Safe || m.context.byteLength === 0) return;
   const acks = r.readOnly.recvAck(m.from, m.context);
@@ -179,5 +179,5 @@ function handleTransferLeader(r: Raft, transferee: string, pr: Progress): void {
   r.electionElapsed = 0;
   r.leadTransferee = transferee;
   if (pr.match === r.raftLog.lastIndex()) r.sendTimeoutNow(transferee);
-  else r.sendAppend(transferee);
+  else r.maybeSendAppend(transferee);
 }

@@ -179,7 +179,9 @@ function maintenanceHandlers(s: EtcdServer): MaintenanceHandlers {
     }),
     Snapshot: (call) => {
       // The whole state machine, followed by its sha256 as etcd appends one to its snapshot stream.
-      const data = Buffer.from(s.snapshotBytes());
+      // etcdctl expects the part before the checksum to be whole 512-byte pages (bbolt's), so pad.
+      const raw = Buffer.from(s.snapshotBytes());
+      const data = Buffer.concat([raw, Buffer.alloc((512 - (raw.length % 512)) % 512)]);
       const digest = createHash('sha256').update(data).digest();
       const all = Buffer.concat([data, digest]);
       const chunk = 32 * 1024;

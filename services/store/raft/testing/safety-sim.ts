@@ -213,9 +213,12 @@ export function runSafetySim(opts: SimOptions): SimReport {
       checker.check(false);
       if (!busy) break;
     }
+    // The leader of the newest term: a removed node that never learned of its removal may still
+    // believe it leads an older term (nobody talks to it any more).
     const leader = live()
       .map((id) => env.node(id))
-      .find((n) => n.rawNode.raft.state === StateType.Leader);
+      .filter((n) => n.rawNode.raft.state === StateType.Leader)
+      .sort((a, b) => b.rawNode.raft.term - a.rawNode.raft.term)[0];
     if (leader === undefined) continue;
     // (Re-)propose whenever a new leader appears: a proposal may be lost with a leader change.
     if (leader.rawNode.raft.term !== proposedInTerm) {
