@@ -114,7 +114,11 @@ async function run(cfg: StoreConfig): Promise<void> {
       process.exit(code);
     }
   };
-  s.on('removed', () => void shutdown(0, 'the member has been permanently removed from the cluster'));
+  // Stay up a moment after our own removal so the others learn that it committed (a removed
+  // leader hands over first); then stop, as etcd does.
+  s.on('removed', () =>
+    setTimeout(() => void shutdown(0, 'the member has been permanently removed from the cluster'), cfg.electionTimeoutMs),
+  );
   s.on('fatal', (err: Error) => {
     log('error', 'fatal error, stopping', { error: err.message });
     void shutdown(1, err.message);

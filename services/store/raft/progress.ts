@@ -25,7 +25,13 @@ export class Progress {
   readonly inflights: Inflights;
   isLearner: boolean;
 
-  constructor(opts: { match?: number; next: number; maxInflight: number; isLearner?: boolean; recentActive?: boolean }) {
+  constructor(opts: {
+    match?: number;
+    next: number;
+    maxInflight: number;
+    isLearner?: boolean;
+    recentActive?: boolean;
+  }) {
     this.match = opts.match ?? 0;
     this.next = opts.next;
     this.inflights = new Inflights(opts.maxInflight);

@@ -160,7 +160,9 @@ export class RaftLog {
   appliedTo(i: number): void {
     if (i === 0) return;
     if (this.committed < i || i < this.applied) {
-      throw new RaftInvariantError(`applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`);
+      throw new RaftInvariantError(
+        `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`,
+      );
     }
     this.applied = i;
   }

@@ -195,7 +195,9 @@ export class Raft {
   send(m: Message): void {
     if (m.from === None) m.from = this.id;
     const t = m.type;
-    if (t === MessageType.Vote || t === MessageType.VoteResp || t === MessageType.PreVote || t === MessageType.PreVoteResp) {
+    const isVote =
+      t === MessageType.Vote || t === MessageType.VoteResp || t === MessageType.PreVote || t === MessageType.PreVoteResp;
+    if (isVote) {
       // Vote messages carry the campaign's term, which may differ from ours (pre-vote).
       if (m.term === 0) throw new RaftInvariantError(`term should be set when sending ${t}`);
     } else {
@@ -540,12 +542,6 @@ export class Raft {
     const cs = this.trk.confState();
 
     if (this.state !== StateType.Leader) return cs;
-    if (self === undefined || self.isLearner) {
-      // The leader was removed (or demoted): step down and let the remaining voters elect a new
-      // leader once they apply this change too.
-      this.becomeFollower(this.term, None);
-      return cs;
-    }
     if (this.maybeCommit()) {
       // Fewer voters may mean more entries are committed now.
       this.bcastAppend();
@@ -556,7 +552,34 @@ export class Raft {
       });
     }
     if (this.leadTransferee !== None && !this.trk.voters.has(this.leadTransferee)) this.abortLeaderTransfer();
+    if (self === undefined || self.isLearner) this.handOverLeadership();
     return cs;
+  }
+
+  /**
+   * This leader was removed (or demoted): hand leadership to the most up-to-date remaining voter,
+   * like a leadership transfer. Stepping down at once would leave the others to wait out an
+   * election timeout, possibly without knowing that the removal committed, and the transferee
+   * is caught up first so that it holds every entry we have. Without a successor within an
+   * election timeout we step down anyway (tickHeartbeat).
+   */
+  private handOverLeadership(): void {
+    let best: NodeId = None;
+    let bestMatch = -1;
+    this.trk.visit((id, pr) => {
+      if (id !== this.id && this.trk.voters.has(id) && pr.match > bestMatch) {
+        best = id;
+        bestMatch = pr.match;
+      }
+    });
+    if (best === None) {
+      this.becomeFollower(this.term, None);
+      return;
+    }
+    this.electionElapsed = 0;
+    this.leadTransferee = best;
+    if (bestMatch === this.raftLog.lastIndex()) this.sendTimeoutNow(best);
+    else this.maybeSendAppend(best);
   }
 
   // ---- reads ----

@@ -9,6 +9,14 @@ import { emptyHardState } from './storage.js';
 import { ConfChangeType, EntryType, MessageType, None } from './types.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState } from './types.js';
 
+// Lets in-package tests inspect the protocol state without widening RawNode's public surface.
+const internals = new WeakMap<RawNode, Raft>();
+
+/** The Raft behind a RawNode, for in-package tests and harnesses only (not exported by index.ts). */
+export function raftOf(node: RawNode): Raft {
+  return internals.get(node) as Raft;
+}
+
 function isHardStateEqual(a: HardState, b: HardState): boolean {
   return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
 }
@@ -37,13 +45,13 @@ function normalEntry(data: Uint8Array, type: EntryType = EntryType.Normal): Entr
  * Followers forward proposals (MsgProp) and read requests (MsgReadIndex) to the leader.
  */
 export class RawNode {
-  /** The protocol state machine. In-package tests read it; the driver must not. */
-  readonly raft: Raft;
+  private readonly raft: Raft;
   private prevSoftState: SoftState;
   private prevHardState: HardState;
 
   constructor(config: Config) {
     this.raft = new Raft(config);
+    internals.set(this, this.raft);
     this.prevSoftState = this.raft.softState();
     this.prevHardState = this.raft.hardState();
   }
@@ -60,7 +68,11 @@ export class RawNode {
     // Nothing is persisted yet: make the first Ready carry the HardState.
     this.prevHardState = emptyHardState();
     this.raft.becomeFollower(1, None);
-    const changes: ConfChange[] = peers.map((p) => ({ type: ConfChangeType.AddNode, nodeId: p.id, context: p.context }));
+    const changes: ConfChange[] = peers.map((p) => ({
+      type: ConfChangeType.AddNode,
+      nodeId: p.id,
+      context: p.context,
+    }));
     const ents = changes.map(
       (cc, i): Entry => ({ term: 1, index: i + 1, type: EntryType.ConfChange, data: encodeConfChange(cc) }),
     );

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ProgressState } from './progress.js';
+import { raftOf } from './raw-node.js';
 import { parseScenario } from './testing/datadriven.js';
 import { InteractionEnv } from './testing/interaction-env.js';
 import { SafetyChecker } from './testing/safety-checker.js';
@@ -46,7 +47,7 @@ function replay(file: string, hooks: Hook[] = [], each?: (env: InteractionEnv) =
   return env;
 }
 
-const raft = (env: InteractionEnv, id: string) => env.node(id).rawNode.raft;
+const raft = (env: InteractionEnv, id: string) => raftOf(env.node(id).rawNode);
 const term = (env: InteractionEnv, id: string): number => raft(env, id).term;
 const state = (env: InteractionEnv, id: string): number => raft(env, id).state;
 const commit = (env: InteractionEnv, id: string): number => raft(env, id).raftLog.committed;
@@ -354,17 +355,30 @@ describe('scenario assertions', () => {
           check: (e) => expect(leaders(e)).toEqual(['1']),
         },
         {
+          // The removed leader handed over to 2 without waiting for an election timeout.
           after: 'raft-state',
           occurrence: 2,
           check: (e) => {
-            expect(leaders(e)).toEqual([]);
+            expect(state(e, '2')).toBe(StateType.Leader);
+            expect(term(e, '2')).toBe(2);
+            expect(raft(e, '1').trk.voters.has('1')).toBe(false);
             for (const id of ['1', '2', '3']) expect(e.node(id).confState.voters).toEqual(['2', '3']);
           },
         },
+        {
+          after: 'raft-state',
+          occurrence: 3,
+          check: (e) => expect(state(e, '1')).toBe(StateType.Follower),
+        },
       ],
       (e) => {
-        for (const id of ['4']) if (state(e, id) !== StateType.Follower) removedCampaigned = true;
-        if (e.node('1').confState.voters.length === 2 && state(e, '1') !== StateType.Follower) removedCampaigned = true;
+        // Removed nodes never campaign, and 1 never leads again after its removal.
+        for (const id of ['1', '4']) {
+          const st = state(e, id);
+          const removed = !raft(e, id).trk.voters.has(id);
+          if (removed && (st === StateType.Candidate || st === StateType.PreCandidate)) removedCampaigned = true;
+        }
+        if (state(e, '1') === StateType.Leader && term(e, '1') > 1) removedCampaigned = true;
       },
     );
     expect(removedCampaigned).toBe(false);

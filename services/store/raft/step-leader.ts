@@ -15,8 +15,10 @@ export function tickHeartbeat(r: Raft): void {
   if (r.electionElapsed >= r.electionTimeout) {
     r.electionElapsed = 0;
     if (r.checkQuorum) r.step(newMessage({ from: r.id, type: MessageType.CheckQuorum }));
-    // A transfer that did not finish within an election timeout is abandoned; we stay leader.
+    // A transfer that did not finish within an election timeout is abandoned; we stay leader,
+    // unless we are no voter any more (removed or demoted while leading).
     if (r.state === StateType.Leader && r.leadTransferee !== None) r.abortLeaderTransfer();
+    if (r.state === StateType.Leader && !r.trk.voters.has(r.id)) r.becomeFollower(r.term, None);
   }
   if (r.state !== StateType.Leader) return;
   if (r.heartbeatElapsed >= r.heartbeatTimeout) {
@@ -41,7 +43,10 @@ export function stepLeader(r: Raft, m: Message): void {
       propose(r, m);
       return;
     case MessageType.ReadIndex:
-      if (r.trk.isSingleton()) {
+      if (!r.trk.voters.has(r.id)) {
+        // Removed (or demoted) and handing over: not a safe place to read from; the requester
+        // retries with the next leader.
+      } else if (r.trk.isSingleton()) {
         // Nobody else can be leader: the commit index is current.
         r.respondToReadIndex(m, r.raftLog.committed);
       } else if (!r.committedEntryInCurrentTerm()) {

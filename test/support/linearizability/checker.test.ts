@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOperations } from './checker.js';
-import { at, get, put } from './kv-fixtures.js';
+import { at, cas, get, lost, put } from './kv-fixtures.js';
 import { kvModel } from './kv-model.js';
 import type { Model, Operation } from './types.js';
 
@@ -75,24 +75,65 @@ describe('checkOperations with a queue model', () => {
 
 describe('checkOperations: unknown outcomes', () => {
   const lostInc = counterOp({ kind: 'inc' }, { unknown: true }, 0, Infinity);
+  const read = (value: number, call: number, ret: number) => counterOp({ kind: 'read' }, { value }, call, ret);
 
   it('drops an unknown-outcome op that was never observed, even if the model always applies it', () => {
-    const history = [lostInc, counterOp({ kind: 'read' }, { value: 0 }, 5, 6), counterOp({ kind: 'read' }, { value: 0 }, 7, 8)];
+    const history = [lostInc, read(0, 5, 6), read(0, 7, 8)];
     expect(checkOperations(counterModel, history)).toEqual({ ok: true });
   });
 
   it('applies an unknown-outcome op that was observed', () => {
-    const history = [lostInc, counterOp({ kind: 'read' }, { value: 0 }, 5, 6), counterOp({ kind: 'read' }, { value: 1 }, 7, 8)];
+    const history = [lostInc, read(0, 5, 6), read(1, 7, 8)];
     expect(checkOperations(counterModel, history)).toEqual({ ok: true });
   });
 
   it('still applies an unknown-outcome op at most once', () => {
-    const history = [lostInc, counterOp({ kind: 'read' }, { value: 2 }, 7, 8)];
+    const history = [lostInc, read(2, 7, 8)];
     expect(checkOperations(counterModel, history).ok).toBe(false);
+  });
+
+  it('drops leftover unknown-outcome ops without needing the model to accept them', () => {
+    const refusingUnknown: Model<number, CounterInput, CounterOutput> = {
+      ...counterModel,
+      step: (state, input, output) =>
+        'unknown' in output ? { ok: false, state } : counterModel.step(state, input, output),
+    };
+    const history = [lostInc, read(0, 5, 6)];
+    expect(checkOperations(refusingUnknown, history)).toEqual({ ok: true });
   });
 
   it('accepts a history made only of unknown-outcome ops', () => {
     expect(checkOperations(counterModel, [lostInc, lostInc])).toEqual({ ok: true });
+  });
+});
+
+describe('checkOperations: pruning around unknown outcomes', () => {
+  it('does not let a configuration that spent an unknown op prune one that saved it', () => {
+    // Found by the differential test. Linearizable: cas(null -> a), put(b), put(b), delete, get -> null.
+    // Spending the lost delete early (to let the cas see null after the first put) is a dead end;
+    // the configurations that keep it for the final read must still be searched.
+    const history = [
+      cas('x', null, 'a', true, at(0, 3, 4)),
+      lost({ kind: 'put', key: 'x', value: 'c' }, 1, 6),
+      put('x', 'b', at(2, 2, 3)),
+      put('x', 'b', at(3, 4, 5)),
+      get('x', null, at(4, 7, 7)),
+      lost({ kind: 'delete', key: 'x' }, 5, 2),
+    ];
+    expect(checkOperations(kvModel, history)).toEqual({ ok: true });
+  });
+
+  it('still uses a pending unknown write when a later observation needs it', () => {
+    // Applying the first lost put would be pointless if the second overwrote it unobserved; here the
+    // read in between observes it, so that shortcut must not apply.
+    const history = [
+      lost({ kind: 'put', key: 'x', value: 'a' }, 0, 0),
+      lost({ kind: 'put', key: 'x', value: 'b' }, 1, 0),
+      get('x', 'a', at(2, 1, 2)),
+      get('x', 'b', at(2, 3, 4)),
+    ];
+    expect(checkOperations(kvModel, history)).toEqual({ ok: true });
+    expect(checkOperations(kvModel, [...history, get('x', 'a', at(2, 5, 6))]).ok).toBe(false);
   });
 });
 

@@ -5,11 +5,12 @@
  *
  * Outline, per partition:
  * - Every op contributes a call entry and a return entry to a doubly linked list sorted by time.
- * - The search walks the list from the head. A call entry is a candidate: if the model accepts the
- *   op's recorded output from the current state, the op is linearized ("lifted": both of its entries
- *   are unlinked) and the walk restarts from the head. Reaching a return entry means that op should
- *   already have been linearized, so the last choice is undone ("unlifted") and the walk resumes
- *   after it.
+ * - The candidates for the next linearization point are the calls before the first pending return
+ *   (an op that has returned must be linearized before any op called after that return). Choosing
+ *   one whose recorded output the model accepts "lifts" it (unlinks both of its entries) and opens a
+ *   new level; when a level runs out of candidates the choice below it is undone ("unlifted") and
+ *   the next candidate there is tried. This is the classic list walk, with each level's candidates
+ *   kept explicitly so that they can be ordered and filtered (see `openLevel`).
  * - Lowe's cache remembers every (set of linearized ops, model state) configuration reached. Two
  *   paths that reach the same configuration have identical futures, so the second is pruned. This is
  *   what makes the search practical on histories of thousands of ops.
@@ -19,7 +20,11 @@
  * Once every known-outcome op is linearized, whatever unknown-outcome ops remain are dropped: they
  * are treated as never having taken effect, and the model is not consulted for them. This is the
  * "optionally dropped" semantics: an unknown op either takes effect at some instant after its call,
- * or not at all.
+ * or not at all. Because dropping is always allowed, configurations that used more unknown ops are
+ * dominated by ones that used fewer; the cache and `dominatedByAncestor` exploit that.
+ *
+ * Every pruning rule here only skips configurations that provably cannot succeed when some other
+ * searched configuration fails; differential.test.ts checks the result against an exhaustive search.
  *
  * Timestamp ties are resolved call-before-return, i.e. an op that returns at the same instant as
  * another is called counts as concurrent with it. With a coarse clock this can only make the checker
@@ -317,7 +322,9 @@ function checkPartition<State, Input, Output>(
 }
 
 function describeOp<State, Input, Output>(model: Model<State, Input, Output>, op: Operation<Input, Output>): string {
-  const body = model.describe ? model.describe(op.input, op.output) : JSON.stringify({ input: op.input, output: op.output });
+  const body = model.describe
+    ? model.describe(op.input, op.output)
+    : JSON.stringify({ input: op.input, output: op.output });
   const ret = op.return === Infinity ? 'unknown' : String(op.return);
   return `${body} (client ${op.clientId}, call ${op.call}, return ${ret})`;
 }

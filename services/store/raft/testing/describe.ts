@@ -17,7 +17,9 @@ export function describeConfChange(cc: ConfChange): string {
 }
 
 export function describeEntry(e: Entry): string {
-  if (e.type === EntryType.ConfChange) return `${e.term}/${e.index} EntryConfChange ${describeConfChange(decodeConfChange(e.data))}`;
+  if (e.type === EntryType.ConfChange) {
+    return `${e.term}/${e.index} EntryConfChange ${describeConfChange(decodeConfChange(e.data))}`;
+  }
   return `${e.term}/${e.index} EntryNormal ${JSON.stringify(decoder.decode(e.data))}`;
 }
 

@@ -1,11 +1,29 @@
 // A deterministic multi-node Raft environment driven by text commands, in the style of
 // etcd-io/raft's "interaction" tests. Nodes use MemoryStorage and talk over a SimNetwork;
 // time is logical (ticks) and election timeouts come from seeded PRNGs.
+//
+// Commands (ids are 1, 2, ... in creation order; lists are written (1,2,3)):
+//   add-nodes <n> [voters=(..)] [learners=(..)] [index=<i>] [prevote=true] [checkquorum=true]
+//             [read-only=lease-based] [election-tick=3] [heartbeat-tick=1] [max-size-per-msg=<b>]
+//             [max-inflight=<n>]   with voters/learners, storage starts from a snapshot at index i
+//   campaign <id> | propose <id> <value> | read-index <id> <ctx>
+//   propose-conf-change <id> add=<id> [learner] | remove=<id>
+//   transfer-leadership from=<id> to=<id>
+//   process-ready [ids..]      persist, send, apply (conf changes too), advance
+//   deliver-msgs [ids..] [from=(..)] [type=MsgX] [drop=(..)]   one delivery round
+//   drop-msgs [to=(..)] [from=(..)] [type=MsgX] | delay [to=..] [from=..] [type=..] rounds=<n>
+//   reorder [to=..] [from=..] [type=..]   reverses the matching in-flight messages
+//   partition <ids> | <ids> [| ...]   heal   in-flight
+//   stabilize [ids..]          process-ready + deliver-msgs until nothing changes
+//   tick <id> [n] | tick-heartbeat <id> | tick-election <id> | run-ticks <n> [ids..]
+//   compact <id> <index> | restart <id> | report-unreachable <id> <peer>
+//   report-snapshot <id> <peer> [failed]
+//   raft-state | raft-log <id> | status <id> | app-state [ids..]
 import type { Config } from '../config.js';
 import { decodeConfChange } from '../conf-change.js';
 import { ProposalDroppedError } from '../errors.js';
 import { hashSeed, seededRandom } from '../prng.js';
-import { RawNode } from '../raw-node.js';
+import { RawNode, raftOf } from '../raw-node.js';
 import { ReadOnlyOption } from '../read-only.js';
 import { MemoryStorage } from '../storage.js';
 import { ConfChangeType, EntryType, MessageType, StateType } from '../types.js';
@@ -434,7 +452,7 @@ export class InteractionEnv {
    */
   private handleTickElection(a: CommandArgs): void {
     const n = this.node(a.pos[0]);
-    const r = n.rawNode.raft;
+    const r = raftOf(n.rawNode);
     const timeout = r.state === StateType.Leader ? r.electionTimeout : r.randomizedElectionTimeout;
     const ticks = Math.max(1, timeout - r.electionElapsed);
     for (let i = 0; i < ticks; i++) n.rawNode.tick();
@@ -488,7 +506,7 @@ export class InteractionEnv {
 
   private handleRaftState(): void {
     for (const id of this.sortedIds()) {
-      const r = this.node(id).rawNode.raft;
+      const r = raftOf(this.node(id).rawNode);
       const role = r.trk.voters.has(id) ? 'Voter' : r.trk.learners.has(id) ? 'Learner' : 'Non-member';
       this.print(`${id}: ${stateName(r.state)} (${role}) Term:${r.term} Lead:${r.lead === '' ? '0' : r.lead}`);
     }

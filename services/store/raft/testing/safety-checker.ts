@@ -1,4 +1,5 @@
 // Raft's safety properties, checked against the nodes of an InteractionEnv.
+import { raftOf } from '../raw-node.js';
 import { StateType } from '../types.js';
 import type { Entry, NodeId } from '../types.js';
 import { describeEntry } from './describe.js';
@@ -22,7 +23,7 @@ function sameEntry(a: Entry, b: Entry): boolean {
 
 /** Entry i of the node's log, or undefined when compacted away. */
 function entryAt(n: HarnessNode, i: number): Entry | undefined {
-  const log = n.rawNode.raft.raftLog;
+  const log = raftOf(n.rawNode).raftLog;
   if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
   return log.slice(i, i + 1, Number.POSITIVE_INFINITY)[0];
 }
@@ -53,7 +54,7 @@ export class SafetyChecker {
 
   check(full: boolean): void {
     for (const n of this.env.nodes.values()) {
-      const r = n.rawNode.raft;
+      const r = raftOf(n.rawNode);
       // Election safety: at most one leader per term.
       if (r.state === StateType.Leader) {
         const prev = this.leaders.get(r.term);
@@ -88,9 +89,11 @@ export class SafetyChecker {
   }
 
   private checkLeaderCompleteness(n: HarnessNode): void {
-    const log = n.rawNode.raft.raftLog;
+    const log = raftOf(n.rawNode).raftLog;
     for (const [i, e] of this.committed) {
-      if (i > log.lastIndex()) this.fail(`new leader ${n.id} (term ${n.rawNode.raft.term}) lacks committed index ${i}`);
+      if (i > log.lastIndex()) {
+        this.fail(`new leader ${n.id} (term ${raftOf(n.rawNode).term}) lacks committed index ${i}`);
+      }
       const mine = entryAt(n, i);
       if (mine !== undefined && !sameEntry(mine, e)) {
         this.fail(`new leader ${n.id} has ${describeEntry(mine)} instead of committed ${describeEntry(e)}`);
@@ -109,7 +112,7 @@ export class SafetyChecker {
       }
     }
     // Nothing committed and applied may be missing from the state machine.
-    const applied = n.rawNode.raft.raftLog.applied;
+    const applied = raftOf(n.rawNode).raftLog.applied;
     const values = new Set(n.applied.map((v) => v.index));
     for (const [i, e] of this.committed) {
       if (i <= applied && e.data.byteLength > 0 && e.type === 0 && !values.has(i)) {
@@ -125,8 +128,8 @@ export class SafetyChecker {
       for (let b = a + 1; b < nodes.length; b++) {
         const na = nodes[a] as HarnessNode;
         const nb = nodes[b] as HarnessNode;
-        const la = na.rawNode.raft.raftLog;
-        const lb = nb.rawNode.raft.raftLog;
+        const la = raftOf(na.rawNode).raftLog;
+        const lb = raftOf(nb.rawNode).raftLog;
         const hi = Math.min(la.lastIndex(), lb.lastIndex());
         const lo = Math.max(la.firstIndex(), lb.firstIndex());
         let matched = false;

@@ -2,6 +2,7 @@
 // Raft's safety properties after every step and liveness once the network heals.
 import { ProposalDroppedError } from '../errors.js';
 import { seededRandom } from '../prng.js';
+import { raftOf } from '../raw-node.js';
 import { ConfChangeType, StateType } from '../types.js';
 import type { ConfChange, NodeId } from '../types.js';
 import { InteractionEnv } from './interaction-env.js';
@@ -24,9 +25,11 @@ export interface SimReport {
   committedIndex: number;
   proposals: number;
   confChanges: number;
+  readsAnswered: number;
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function ignoreDropped(fn: () => void): boolean {
   try {
@@ -58,14 +61,11 @@ export function runSafetySim(opts: SimOptions): SimReport {
   }
   const ids = env.sortedIds();
   const checker = new SafetyChecker(env, `seed ${opts.seed}`);
-  // A node that applied its own removal is shut down, as a server would; removed ids never return.
-  const stopped = new Set<NodeId>();
+  // Removed nodes keep running (they must not disturb the others); their ids never return.
+  // Shutting a removed node down is the server's business, and only safe once the others know
+  // the removal committed, so the simulation does not do it.
   const removed = new Set<NodeId>();
-  const live = (): NodeId[] => ids.filter((id) => !stopped.has(id));
-  const nodeAt = (): HarnessNode => {
-    const candidates = live();
-    return env.node(candidates[pick(candidates.length)]);
-  };
+  const nodeAt = (): HarnessNode => env.node(ids[pick(ids.length)]);
   let proposals = 0;
   let confChanges = 0;
 
@@ -74,16 +74,39 @@ export function runSafetySim(opts: SimOptions): SimReport {
   const everMember = new Set<NodeId>(voters);
   const isMember = (n: HarnessNode, id: NodeId): boolean =>
     n.confState.voters.includes(id) || n.confState.learners.includes(id);
+  // Linearizable reads: a ReadState must not be older than any commit that had happened, on any
+  // node, when the read was requested (a write acknowledged by then must be visible).
+  const commitAtRequest = new Map<string, number>();
+  const seenReadStates = new Map<NodeId, number>();
+  let reads = 0;
+  let readsAnswered = 0;
+  const requestRead = (): void => {
+    const n = nodeAt();
+    const ctx = `r${reads++}`;
+    commitAtRequest.set(ctx, Math.max(...ids.map((id) => raftOf(env.node(id).rawNode).raftLog.committed)));
+    n.rawNode.readIndex(encoder.encode(ctx));
+  };
+  const checkReadStates = (n: HarnessNode): void => {
+    for (const rs of n.readStates.slice(seenReadStates.get(n.id) ?? 0)) {
+      const ctx = decoder.decode(rs.requestCtx);
+      const floor = commitAtRequest.get(ctx);
+      if (floor === undefined) throw new SafetyViolation(`seed ${opts.seed}: unknown read ${ctx} answered`);
+      if (rs.index < floor) {
+        throw new SafetyViolation(`seed ${opts.seed}: read ${ctx} got index ${rs.index} < commit ${floor} at request`);
+      }
+      readsAnswered++;
+    }
+    seenReadStates.set(n.id, n.readStates.length);
+  };
   const processReady = (n: HarnessNode): void => {
-    const wasMember = isMember(n, n.id);
     env.processReady(n, true);
+    checkReadStates(n);
     for (const id of [...n.confState.voters, ...n.confState.learners]) everMember.add(id);
     for (const id of everMember) if (!isMember(n, id)) removed.add(id);
-    if (wasMember && !isMember(n, n.id)) stopped.add(n.id);
   };
   const transmit = (m: Parameters<InteractionEnv['transmit']>[1]): void => {
     const target = env.nodes.get(m.to);
-    if (target === undefined || stopped.has(m.to) || !env.network.canTalk(m.from, m.to)) {
+    if (target === undefined || !env.network.canTalk(m.from, m.to)) {
       env.reportLostSnapshot(m);
       return;
     }
@@ -102,7 +125,6 @@ export function runSafetySim(opts: SimOptions): SimReport {
   const proposeConfChange = (): void => {
     const proposer = nodeAt();
     const target = ids[pick(ids.length)] as NodeId;
-    if (stopped.has(target)) return;
     const cs = proposer.confState;
     let type: ConfChangeType;
     if (cs.voters.includes(target)) {
@@ -172,6 +194,7 @@ export function runSafetySim(opts: SimOptions): SimReport {
       },
     ],
     [2, () => nodeAt().rawNode.campaign()],
+    [3, requestRead],
   ];
   if (opts.membership === true) actions.push([3, proposeConfChange]);
   const totalWeight = actions.reduce((sum, [w]) => sum + w, 0);
@@ -195,10 +218,10 @@ export function runSafetySim(opts: SimOptions): SimReport {
   const target = `final-${opts.seed}`;
   let proposedInTerm = -1;
   for (let round = 0; round < 300; round++) {
-    for (const id of live()) env.node(id).rawNode.tick();
+    for (const id of ids) env.node(id).rawNode.tick();
     for (let inner = 0; inner < 50; inner++) {
       let busy = false;
-      for (const id of live()) {
+      for (const id of ids) {
         const n = env.node(id);
         if (n.rawNode.hasReady()) {
           processReady(n);
@@ -215,18 +238,18 @@ export function runSafetySim(opts: SimOptions): SimReport {
     }
     // The leader of the newest term: a removed node that never learned of its removal may still
     // believe it leads an older term (nobody talks to it any more).
-    const leader = live()
+    const leader = ids
       .map((id) => env.node(id))
-      .filter((n) => n.rawNode.raft.state === StateType.Leader)
-      .sort((a, b) => b.rawNode.raft.term - a.rawNode.raft.term)[0];
+      .filter((n) => raftOf(n.rawNode).state === StateType.Leader)
+      .sort((a, b) => raftOf(b.rawNode).term - raftOf(a.rawNode).term)[0];
     if (leader === undefined) continue;
     // (Re-)propose whenever a new leader appears: a proposal may be lost with a leader change.
-    if (leader.rawNode.raft.term !== proposedInTerm) {
+    if (raftOf(leader.rawNode).term !== proposedInTerm) {
       ignoreDropped(() => leader.rawNode.propose(encoder.encode(target)));
-      proposedInTerm = leader.rawNode.raft.term;
+      proposedInTerm = raftOf(leader.rawNode).term;
     }
     const cs = leader.rawNode.status().config;
-    const members = [...cs.voters, ...cs.learners].filter((id) => !stopped.has(id));
+    const members = [...cs.voters, ...cs.learners];
     if (members.every((id) => env.node(id).applied.some((v) => v.value === target))) {
       checker.check(true);
       checker.checkLogMatching();
@@ -235,6 +258,7 @@ export function runSafetySim(opts: SimOptions): SimReport {
         committedIndex: Math.max(...[...checker.committed.keys()], 0),
         proposals,
         confChanges,
+        readsAnswered,
       };
     }
   }
