@@ -264,7 +264,6 @@ export class StoreCluster {
   async waitReady(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const i of [...this.procs.keys()].sort()) {
-      let last = '';
       for (;;) {
         if (!this.procs.has(i)) {
           throw new Error(`member ${this.member(i).name} exited:\n${this.logTail(i)}`);
@@ -272,9 +271,8 @@ export class StoreCluster {
         // A linearizable read needs a leader and a quorum, and unlike a put leaves the revision alone.
         const r = await this.etcdctl(['get', '/__ready'], { endpoints: this.endpoint(i), timeoutMs: 3000 });
         if (r.exitCode === 0) break;
-        last = r.stderr;
         if (Date.now() > deadline) {
-          throw new Error(`member ${this.member(i).name} not ready after ${timeoutMs} ms: ${last}\n${this.logTail(i)}`);
+          throw new Error(`member ${this.member(i).name} not ready after ${timeoutMs} ms: ${r.stderr}\n${this.logTail(i)}`);
         }
         await sleep(200);
       }

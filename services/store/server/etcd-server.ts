@@ -319,7 +319,7 @@ export class EtcdServer extends EventEmitter {
       // whatever the backend had not stored (it keeps the consistent index in the same batch).
       const changes = this.mvccStore.takePendingChanges();
       const meta = this.metaMap();
-      this.queueBackend(() => this.backend.commit(changes, meta));
+      void this.queueBackend(() => this.backend.commit(changes, meta));
     }
     for (const done of outcomes) done();
     this.releaseAppliedWaiters();
