@@ -35,7 +35,11 @@ function normalize(text: string): string {
     .replace(/\s*\b\d+(\.\d+)? [kMG]?B\b\s*/g, ' <size> ')
     .replace(/"(cluster_id|member_id|ID|leader)":\s*\d+/g, (_m, k: string) => `"${k}":<n>`)
     .replace(/"raft_term":\s*\d+/g, '"raft_term":<n>')
-    .replace(/\b[0-9a-f]{14,16}\b/g, (m) => idOf(m))
+    // Member and cluster IDs are uint64s printed in hex without leading zeros: any length.
+    .replace(/\b(Member|cluster) ([0-9a-f]+)\b/g, (_m, word: string, id: string) => `${word} ${idOf(id)}`)
+    .replace(/\b[0-9a-f]{12,16}\b/g, (m) => idOf(m))
+    // Table cells are padded to their widest value, and IDs and sizes differ in width.
+    .replace(/ *\| */g, ' | ')
     .replace(/remaining\(\d+s\)/g, 'remaining(<s>)')
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:<port>');
 }
