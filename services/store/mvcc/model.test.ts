@@ -2,19 +2,9 @@
 // keeps a full copy of the key space for every revision.
 import { describe as suite, expect, it } from 'vitest';
 import { CompactedError, FutureRevisionError } from './errors.js';
+import { seededRandom } from '../../../lib/prng.js';
 import { MvccStore } from './mvcc-store.js';
 import type { KeyValue, MvccEvent, RangeOptions, SortTarget, WatchBatch } from './types.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['a', 'ab', 'abc', 'b', 'ba', 'c', 'cc', 'd', 'e', 'z', '\u0000', '\u00ff', '\u00ff\u0001', 'a\u0000'].map((k) =>
   Buffer.from(k, 'latin1'),
@@ -166,7 +156,7 @@ function checkRead(store: MvccStore, model: Model, start: Buffer, end: Buffer | 
 }
 
 function runScenario(seed: number, steps: number) {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const store = new MvccStore({ trackChanges: false });
   const model = new Model();
   const probes: WatchProbe[] = [];

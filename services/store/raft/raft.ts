@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { applySingleChange } from './conf-changer.js';
 import { CompactedError, RaftInvariantError, SnapshotTemporarilyUnavailableError } from './errors.js';
 import { newMessage, voteRespType } from './message.js';
-import { hashSeed, seededRandom } from './prng.js';
+import { hashSeed, seededRandom } from '../../../lib/prng.js';
 import { Progress, ProgressState } from './progress.js';
 import type { ProgressStatus } from './status.js';
 import { ProgressTracker } from './progress-tracker.js';

@@ -3,7 +3,7 @@ import { decodeConfChange, encodeConfChange } from './conf-change.js';
 import type { Config } from './config.js';
 import { BootstrapError, ConfigInvalidError, ProposalDroppedError } from './errors.js';
 import { newMessage } from './message.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../../../lib/prng.js';
 import { RawNode } from './raw-node.js';
 import { MemoryStorage } from './storage.js';
 import { ConfChangeType, EntryType, MessageType, StateType } from './types.js';

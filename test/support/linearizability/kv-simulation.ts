@@ -5,18 +5,9 @@
  */
 import { KV_UNKNOWN } from './kv-model.js';
 import type { KvInput, KvOperation, KvOutput } from './kv-model.js';
+import { seededRandom } from '../../../lib/prng.js';
 
-/** Small seeded PRNG (mulberry32): deterministic across runs and platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../lib/prng.js';
 
 export interface KvSimulationOptions {
   seed: number;

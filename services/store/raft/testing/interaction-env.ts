@@ -22,7 +22,7 @@
 import type { Config } from '../config.js';
 import { decodeConfChange } from '../conf-change.js';
 import { ProposalDroppedError } from '../errors.js';
-import { hashSeed, seededRandom } from '../prng.js';
+import { hashSeed, seededRandom } from '../../../../lib/prng.js';
 import { RawNode, raftOf } from '../raw-node.js';
 import { ReadOnlyOption } from '../read-only.js';
 import { MemoryStorage } from '../storage.js';

@@ -1,7 +1,7 @@
 // Randomized (but seeded, hence reproducible) runs of a cluster on a hostile network, checking
 // Raft's safety properties after every step and liveness once the network heals.
 import { ProposalDroppedError } from '../errors.js';
-import { seededRandom } from '../prng.js';
+import { seededRandom } from '../../../../lib/prng.js';
 import { raftOf } from '../raw-node.js';
 import { ConfChangeType, StateType } from '../types.js';
 import type { ConfChange, NodeId } from '../types.js';

@@ -1,5 +1,5 @@
-// A small seeded PRNG (mulberry32). The core takes randomness as an injected function; this is
-// the deterministic default and what tests use to make election timeouts reproducible.
+// A small seeded PRNG (mulberry32) and a string hash for seeds: deterministic randomness for
+// the Raft core's default election jitter and for every seeded randomized test.
 
 /** 32-bit FNV-1a hash of a string, to derive a seed from a node id. */
 export function hashSeed(s: string): number {
