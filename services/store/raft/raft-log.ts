@@ -48,10 +48,17 @@ export class RaftLog {
     return this.unstable.maybeTerm(i) ?? this.storage.term(i);
   }
 
-  /** Term of entry i, or undefined when it is compacted away or not there yet. */
+  /**
+   * Term of entry i, or undefined when it is compacted away or not there yet. On hot paths
+   * (every append and its response), so the range is checked up front instead of by catching
+   * term()'s errors: building an Error with its stack costs more than the rest of the step.
+   */
   maybeTerm(i: number): number | undefined {
+    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return undefined;
+    const unstable = this.unstable.maybeTerm(i);
+    if (unstable !== undefined) return unstable;
     try {
-      return this.term(i);
+      return this.storage.term(i);
     } catch (err) {
       if (err instanceof CompactedError || err instanceof UnavailableError) return undefined;
       throw err;

@@ -7,7 +7,7 @@ import { MemoryStorage, RawNode } from '../raft/index.js';
 import type { ConfState } from '../raft/types.js';
 import { Snapshotter, Wal } from '../wal/index.js';
 import type { Clock, PeerTransport, ServerConfig } from './etcd-server.js';
-import { EtcdServer } from './etcd-server.js';
+import { CONSISTENT_INDEX_KEY, EtcdServer, STATE_KEY } from './etcd-server.js';
 import { Lessor } from './lessor.js';
 import type { MemberId } from './member-id.js';
 import { computeClusterId, computeMemberId } from './member-id.js';
@@ -111,13 +111,24 @@ export async function bootstrapServer(opts: BootstrapOptions): Promise<EtcdServe
     const backend = await Backend.open(dbDir);
     const loaded = await backend.load();
     let mvcc = loaded.store;
-    let state = parseStateMeta(loaded.meta.get('state'));
+    let state = parseStateMeta(loaded.meta.get(STATE_KEY));
+    const ci = loaded.meta.get(CONSISTENT_INDEX_KEY);
+    // The member list and lease table are written only when they change; the index every time.
+    if (state && ci) state = { ...state, consistentIndex: Number(ci.readBigUInt64BE(0)) };
     if (snapshot && (!state || state.consistentIndex < snapshot.metadata.index)) {
       // The snapshot arrived from the leader but the backend was not rewritten before a crash.
       const decoded = decodeSnapshotData(snapshot.data);
       mvcc = MvccStore.restore(decoded.mvcc);
       state = decoded.meta;
-      await backend.replaceAll(mvcc, new Map([['state', Buffer.from(JSON.stringify(state))]]));
+      const ciBuf = Buffer.alloc(8);
+      ciBuf.writeBigUInt64BE(BigInt(state.consistentIndex));
+      await backend.replaceAll(
+        mvcc,
+        new Map([
+          [STATE_KEY, Buffer.from(JSON.stringify(state))],
+          [CONSISTENT_INDEX_KEY, ciBuf],
+        ]),
+      );
     }
     const from = snapshot ? { index: snapshot.metadata.index, term: snapshot.metadata.term } : undefined;
     const { wal, metadata, hardState, entries } = await Wal.open(walDir, from);

@@ -111,6 +111,10 @@ interface ReadRound {
 
 const MEMBER_ATTR_RETRY_MS = 1000;
 
+/** Backend metadata keys (bootstrap.ts reads them back). */
+export const STATE_KEY = 'state';
+export const CONSISTENT_INDEX_KEY = 'consistentIndex';
+
 export class EtcdServer extends EventEmitter {
   readonly cfg: ServerConfig;
   private readonly raft: RawNode;
@@ -149,6 +153,8 @@ export class EtcdServer extends EventEmitter {
   private attributesPublished = false;
   private leaseIdSeq = 0n;
   private fatal: Error | undefined;
+  /** Membership and lease-table versions last handed to the backend. */
+  private persistedStateVersion = '';
   private stopWatchPump: () => void;
 
   constructor(parts: ServerParts) {
@@ -496,6 +502,7 @@ export class EtcdServer extends EventEmitter {
     this.stopWatchPump = startWatchPump(this.mvccStore);
     this.membership = Membership.fromJSON(meta.membership);
     this.lessor.restore(meta.leases, this.keysWithLease());
+    this.persistedStateVersion = '';
     if (this.isLeader) this.lessor.promote(this.clock.now(), 0);
     this.appliedIndex = index;
     this.consistentIndex = index;
@@ -522,8 +529,21 @@ export class EtcdServer extends EventEmitter {
     };
   }
 
+  /**
+   * Backend metadata for one commit: the consistent index always (8 bytes); the member list and
+   * lease table only when they changed since the last commit (serializing them on every Ready
+   * was a visible cost under load).
+   */
   private metaMap(): Map<string, Buffer> {
-    return new Map([['state', Buffer.from(JSON.stringify(this.stateMeta()))]]);
+    const ci = Buffer.alloc(8);
+    ci.writeBigUInt64BE(BigInt(this.consistentIndex));
+    const meta = new Map([[CONSISTENT_INDEX_KEY, ci]]);
+    const version = `${this.membership.version}/${this.lessor.tableVersion}`;
+    if (version !== this.persistedStateVersion) {
+      meta.set(STATE_KEY, Buffer.from(JSON.stringify(this.stateMeta())));
+      this.persistedStateVersion = version;
+    }
+    return meta;
   }
 
   private async maybeSnapshot(): Promise<void> {

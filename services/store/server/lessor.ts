@@ -18,6 +18,8 @@ const keyId = (key: Buffer): string => key.toString('hex');
 export class Lessor {
   private readonly leases = new Map<bigint, LeaseInfo>();
   private primary = false;
+  /** Bumped whenever the replicated table (IDs, TTLs) changes, so it is persisted only then. */
+  tableVersion = 0;
 
   constructor(readonly minTtl: number) {}
 
@@ -36,6 +38,7 @@ export class Lessor {
   /** Applied LeaseGrant; returns the granted TTL (raised to the minimum, as etcd does). */
   grant(id: bigint, ttl: number, nowMs: number): number {
     const granted = Math.max(ttl, this.minTtl);
+    this.tableVersion++;
     this.leases.set(id, {
       id,
       ttl: granted,
@@ -50,6 +53,7 @@ export class Lessor {
     const lease = this.leases.get(id);
     if (!lease) return undefined;
     this.leases.delete(id);
+    this.tableVersion++;
     return [...lease.keys].sort().map((k) => Buffer.from(k, 'hex'));
   }
 
@@ -106,6 +110,7 @@ export class Lessor {
 
   restore(table: { id: string; ttl: number }[], keysWithLease: Iterable<{ key: Buffer; lease: bigint }>): void {
     this.leases.clear();
+    this.tableVersion++;
     for (const { id, ttl } of table) {
       this.leases.set(BigInt(id), { id: BigInt(id), ttl, keys: new Set(), expiryMs: undefined });
     }

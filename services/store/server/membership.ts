@@ -27,6 +27,8 @@ export function decodeConfChangeContext(data: Uint8Array): ConfChangeContext {
 export class Membership {
   private readonly members = new Map<MemberId, Member>();
   private readonly removed = new Set<MemberId>();
+  /** Bumped on every change, so the list is persisted only when it changed. */
+  version = 0;
 
   constructor(readonly clusterId: MemberId) {}
 
@@ -43,22 +45,26 @@ export class Membership {
   }
 
   add(member: Member): void {
+    this.version++;
     const existing = this.members.get(member.id);
     // A member's name and client URLs come from its own attribute update; keep them.
     this.members.set(member.id, existing ? { ...existing, peerUrls: member.peerUrls, isLearner: member.isLearner } : { ...member });
   }
 
   promote(id: MemberId): void {
+    this.version++;
     const m = this.members.get(id);
     if (m) m.isLearner = false;
   }
 
   remove(id: MemberId): void {
+    this.version++;
     this.members.delete(id);
     this.removed.add(id);
   }
 
   setAttributes(id: MemberId, name: string, clientUrls: string[]): void {
+    this.version++;
     const m = this.members.get(id);
     if (m) {
       m.name = name;
@@ -67,6 +73,7 @@ export class Membership {
   }
 
   setPeerUrls(id: MemberId, peerUrls: string[]): void {
+    this.version++;
     const m = this.members.get(id);
     if (m) m.peerUrls = [...peerUrls];
   }
