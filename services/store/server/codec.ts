@@ -64,7 +64,11 @@ export function encodeRequest(req: InternalRequest): Uint8Array {
 
 export function decodeRequest(data: Uint8Array): InternalRequest {
   const t = types().request;
-  return t.toObject(t.decode(data), requestObjectOptions) as InternalRequest;
+  // Must be a Buffer: protobufjs hands out bytes fields as the input's type, and entries read
+  // back from the WAL are plain Uint8Arrays, whose keys the key-value store would not
+  // recognise (found as members diverging after restarts).
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return t.toObject(t.decode(buf), requestObjectOptions) as InternalRequest;
 }
 
 interface PbEntry {
@@ -140,7 +144,12 @@ export function decodeMessageBatch(data: Uint8Array): { clusterId: string; messa
         term: m.term,
         logTerm: m.log_term,
         index: m.index,
-        entries: m.entries.map((e): Entry => ({ term: e.term, index: e.index, type: e.type as EntryType, data: e.data })),
+        // Copies: decoded bytes are views into the received chunk, whose memory the transport
+        // may reuse, while entries live on in the Raft log until applied (seen as entries
+        // silently failing to apply on followers).
+        entries: m.entries.map(
+          (e): Entry => ({ term: e.term, index: e.index, type: e.type as EntryType, data: Buffer.from(e.data) }),
+        ),
         commit: m.commit,
         ...(m.snapshot?.metadata
           ? {
@@ -153,13 +162,13 @@ export function decodeMessageBatch(data: Uint8Array): { clusterId: string; messa
                     learners: m.snapshot.metadata.conf_state?.learners ?? [],
                   },
                 },
-                data: m.snapshot.data,
+                data: Buffer.from(m.snapshot.data),
               },
             }
           : {}),
         reject: m.reject,
         rejectHint: m.reject_hint,
-        context: m.context,
+        context: Buffer.from(m.context),
       }),
     ),
   };
