@@ -92,6 +92,9 @@ async function run(cfg: StoreConfig): Promise<void> {
     peerUrls: cfg.listenPeerUrls,
   });
   s.on('leader', (lead: string) => log('info', lead ? 'leader elected' : 'leader lost', { leader: lead }));
+  s.on('apply-error', (err: Error, index: number) =>
+    log('error', 'applying an entry failed', { index, error: err.message, stack: err.stack }),
+  );
 
   let stopping = false;
   const shutdown = async (code: number, why: string): Promise<void> => {

@@ -2,6 +2,7 @@
 // requests into proposals and linearizable reads, and keeps leases and membership. It owns no
 // sockets and no timers: main.ts calls tick() on the heartbeat and feeds peer messages in, and
 // the peer transport is an interface, so tests can run members in one process.
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +22,7 @@ import type {
   RequestOp,
   Sendable,
 } from '../../../lib/grpc/etcd-proto.js';
-import type { Backend, MvccStore } from '../mvcc/index.js';
+import type { Backend, MvccStore, PendingChanges } from '../mvcc/index.js';
 import { MvccStore as MvccStoreClass, CompactedError, FutureRevisionError, startWatchPump } from '../mvcc/index.js';
 import type { RawNode, MemoryStorage } from '../raft/index.js';
 import { decodeConfChange, ProposalDroppedError } from '../raft/index.js';
@@ -110,6 +111,7 @@ interface ReadRound {
 }
 
 const MEMBER_ATTR_RETRY_MS = 1000;
+const DEBUG_APPLY = process.env.STORE_DEBUG_APPLY === '1';
 
 /** Backend metadata keys (bootstrap.ts reads them back). */
 export const STATE_KEY = 'state';
@@ -141,8 +143,16 @@ export class EtcdServer extends EventEmitter {
   private stopped = false;
   private loopDone: Promise<void> = Promise.resolve();
   private backendQueue: Promise<void> = Promise.resolve();
+  private nextBackendBatch: { changes: PendingChanges[]; meta: Map<string, Buffer> } | undefined;
   private reqSeq = 0;
-  private readonly waits = new Map<string, Waiter<ApplyOutcome>>();
+  /**
+   * Makes request and read IDs unique across restarts of this member: entries proposed before a
+   * restart are applied again after it, and an answer to a ReadIndex sent before it can still
+   * arrive; neither may be taken for a new request's.
+   */
+  private readonly bootId = randomBytes(6).toString('hex');
+  /** Proposals awaiting their apply, with the leader they were handed to. */
+  private readonly waits = new Map<string, Waiter<ApplyOutcome> & { leader: MemberId }>();
   private readonly appliedWaiters: { index: number; w: Waiter<void> }[] = [];
   private readonly leaderWaiters: Waiter<void>[] = [];
   private pendingReads: Waiter<void>[] = [];
@@ -153,6 +163,7 @@ export class EtcdServer extends EventEmitter {
   private attributesPublished = false;
   private leaseIdSeq = 0n;
   private fatal: Error | undefined;
+  private decimalIds: { cluster: string; member: string } | undefined;
   /** Membership and lease-table versions last handed to the backend. */
   private persistedStateVersion = '';
   private stopWatchPump: () => void;
@@ -232,9 +243,14 @@ export class EtcdServer extends EventEmitter {
   }
 
   header(revision?: number): ResponseHeader {
+    // On every response: the IDs' decimal forms are computed once.
+    this.decimalIds ??= {
+      cluster: hexToDecimal(this.membership.clusterId),
+      member: hexToDecimal(this.cfg.memberId),
+    };
     return {
-      cluster_id: hexToDecimal(this.membership.clusterId),
-      member_id: hexToDecimal(this.cfg.memberId),
+      cluster_id: this.decimalIds.cluster,
+      member_id: this.decimalIds.member,
       revision: String(revision ?? this.mvccStore.currentRevision),
       raft_term: String(this.term),
     };
@@ -291,11 +307,9 @@ export class EtcdServer extends EventEmitter {
     for (const rs of rd.readStates) this.onReadState(Buffer.from(rs.requestCtx).toString('utf8'), rs.index);
 
     const snap = rd.snapshot && rd.snapshot.metadata.index > 0 ? rd.snapshot : undefined;
-    // A leader may send its appends before its own fsync (Raft thesis 10.2.1, as etcd does): an
-    // entry still commits only once a majority has it on disk, and the client is answered only
-    // after this member's fsync below. Everyone else must persist before answering.
-    const sendFirst = this.raftState === StateType.Leader;
-    if (sendFirst) this.sendMessages(rd.messages);
+    // Persist, then send. (A leader may not send its appends before its own fsync here: the Raft
+    // core counts the leader's own copy at once, so a commit index reached with an unsynced
+    // leader copy could reach a follower, be read there, and then be lost with the leader.)
     if (snap) {
       await this.snapshotter.save(snap);
       await this.wal.saveSnapshot({
@@ -308,13 +322,17 @@ export class EtcdServer extends EventEmitter {
     if (snap) this.raftStorage.applySnapshot(snap);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.raftStorage.append(rd.entries);
-    if (!sendFirst) this.sendMessages(rd.messages);
+    this.sendMessages(rd.messages);
 
     if (snap && snap.metadata.index > this.appliedIndex) {
       await this.restoreFromSnapshot(snap.metadata.index, snap.metadata.confState, snap.data);
     }
     const outcomes: (() => void)[] = [];
     for (const entry of rd.committedEntries) {
+      if (DEBUG_APPLY) {
+        const action = entry.index <= this.appliedIndex ? 'skip-applied' : entry.index <= this.consistentIndex ? 'skip-persisted' : 'apply';
+        process.stderr.write(`APPLY ${entry.index} t${entry.term} len${entry.data.length} ${action} applied=${this.appliedIndex} ci=${this.consistentIndex} rev=${this.mvccStore.currentRevision}\n`);
+      }
       if (entry.index <= this.appliedIndex) continue;
       this.applyEntry(entry, outcomes);
       this.appliedIndex = entry.index;
@@ -323,9 +341,7 @@ export class EtcdServer extends EventEmitter {
       if (this.appliedIndex > this.consistentIndex) this.consistentIndex = this.appliedIndex;
       // Write-behind: the WAL already holds these entries durably, and a restart replays
       // whatever the backend had not stored (it keeps the consistent index in the same batch).
-      const changes = this.mvccStore.takePendingChanges();
-      const meta = this.metaMap();
-      void this.queueBackend(() => this.backend.commit(changes, meta));
+      this.commitBehind(this.mvccStore.takePendingChanges(), this.metaMap());
     }
     for (const done of outcomes) done();
     this.releaseAppliedWaiters();
@@ -335,6 +351,25 @@ export class EtcdServer extends EventEmitter {
 
   private sendMessages(messages: Message[]): void {
     if (messages.length > 0) this.transport.send(messages.map((m) => this.withSnapshotStatus(m)));
+  }
+
+  /**
+   * Queues applied changes for the backend. While one batch is being written, later changes
+   * merge into a single next batch, so under load LevelDB sees one write per round trip of
+   * its own rather than one per Ready.
+   */
+  private commitBehind(changes: PendingChanges, meta: Map<string, Buffer>): void {
+    if (this.nextBackendBatch) {
+      this.nextBackendBatch.changes.push(changes);
+      for (const [k, v] of meta) this.nextBackendBatch.meta.set(k, v);
+      return;
+    }
+    const batch = { changes: [changes], meta: new Map(meta) };
+    this.nextBackendBatch = batch;
+    void this.queueBackend(() => {
+      this.nextBackendBatch = undefined;
+      return this.backend.commit(mergeChanges(batch.changes), batch.meta);
+    });
   }
 
   /** Backend writes run one after another, in the order the state changed. */
@@ -388,12 +423,27 @@ export class EtcdServer extends EventEmitter {
     }
     if (leaderChanged) {
       this.emit('leader', lead);
+      this.failProposalsOfOldLeaders(lead);
       // A read round in flight may have been lost with the old leader: ask again.
       if (this.readRound && this.readRound.index === undefined) this.restartReadRound();
     }
     if (lead !== None) {
       const ws = this.leaderWaiters.splice(0);
       for (const w of ws) w.resolve();
+    }
+  }
+
+  /**
+   * A proposal handed to a leader that has since lost leadership may be lost with it (Raft does
+   * not say), and would otherwise hold its client until the request timeout. Answer "leader
+   * changed" at once: the outcome is unknown to the client, as after any timeout, and it can
+   * retry against the new leader right away.
+   */
+  private failProposalsOfOldLeaders(newLeader: MemberId): void {
+    for (const [id, w] of this.waits) {
+      if (w.leader === newLeader) continue;
+      this.waits.delete(id);
+      w.reject(Errors.leaderChanged());
     }
   }
 
@@ -407,8 +457,9 @@ export class EtcdServer extends EventEmitter {
     let req: InternalRequest;
     try {
       req = decodeRequest(entry.data);
-    } catch {
-      // Not ours to apply (written by a newer version?): skip rather than stop the member.
+    } catch (err) {
+      // Never expected: every member would skip it alike, but say so.
+      this.emit('apply-error', err instanceof Error ? err : new Error(String(err)), entry.index);
       return;
     }
     const waiter = this.waits.get(req.id);
@@ -419,6 +470,10 @@ export class EtcdServer extends EventEmitter {
       outcome = this.applyRequest(req);
     } catch (err) {
       error = toEtcdError(err);
+      if (!(error instanceof EtcdError)) {
+        // Not a request error but a bug: say so loudly, since the member's state may now differ.
+        this.emit('apply-error', error, entry.index);
+      }
     }
     if (waiter) {
       outcomes.push(() => (error ? waiter.reject(error) : waiter.resolve(outcome as ApplyOutcome)));
@@ -619,11 +674,11 @@ export class EtcdServer extends EventEmitter {
     this.checkServing();
     // A learner refuses client writes, but its own attribute update goes through (Raft forwards it).
     if (!opts.internal) this.checkNotLearner();
-    const id = `${this.cfg.memberId}-${++this.reqSeq}`;
+    const id = `${this.cfg.memberId}-${this.bootId}-${++this.reqSeq}`;
     const data = encodeRequest({ id, ...body });
     if (data.length > this.cfg.maxRequestBytes) throw Errors.requestTooLarge();
     await this.waitForLeader(this.electionMs() * 2);
-    const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject }));
+    const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject, leader: this.lead }));
     try {
       this.raft.propose(data);
     } catch (err) {
@@ -654,7 +709,7 @@ export class EtcdServer extends EventEmitter {
   private startReadRound(): void {
     const waiters = this.pendingReads.splice(0);
     if (waiters.length === 0) return;
-    const ctx = `${this.cfg.memberId}/${++this.readSeq}`;
+    const ctx = `${this.cfg.memberId}/${this.bootId}/${++this.readSeq}`;
     this.readRound = { ctx, waiters, index: undefined, startedMs: this.clock.now() };
     this.raft.readIndex(Buffer.from(ctx));
     this.schedule();
@@ -846,9 +901,11 @@ export class EtcdServer extends EventEmitter {
     this.checkServing();
     this.checkNotLearner();
     await this.waitForLeader(this.electionMs() * 2);
-    const requestId = `${this.cfg.memberId}-cc-${++this.reqSeq}`;
+    const requestId = `${this.cfg.memberId}-${this.bootId}-cc-${++this.reqSeq}`;
     const context = encodeConfChangeContext({ requestId, member });
-    const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(requestId, { resolve, reject }));
+    const result = new Promise<ApplyOutcome>((resolve, reject) =>
+      this.waits.set(requestId, { resolve, reject, leader: this.lead }),
+    );
     try {
       this.raft.proposeConfChange({ type, nodeId: member.id, context });
     } catch (err) {
@@ -1005,6 +1062,17 @@ async function dirSize(dir: string): Promise<number> {
     }
   }
   return total;
+}
+
+function mergeChanges(list: PendingChanges[]): PendingChanges {
+  if (list.length === 1) return list[0] as PendingChanges;
+  const last = list[list.length - 1] as PendingChanges;
+  return {
+    currentRevision: last.currentRevision,
+    compactRevision: last.compactRevision,
+    added: list.flatMap((c) => c.added),
+    removed: list.flatMap((c) => c.removed),
+  };
 }
 
 function sameList(a: string[], b: string[]): boolean {
