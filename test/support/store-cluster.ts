@@ -9,22 +9,48 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const storeMain = path.join(repoRoot, 'dist/services/store/main.js');
+/** The checkout's root, whether this file runs from source (vitest) or from dist/ (bench). */
+function findRepoRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; ) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('repository root (package.json) not found');
+    dir = parent;
+  }
+}
+
+export const storeMain = path.join(findRepoRoot(), 'dist/services/store/main.js');
 
 export function requireBuiltStore(): void {
   if (!existsSync(storeMain)) throw new Error(`${storeMain} is missing: run "npm run build" first`);
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
+/**
+ * n distinct free ports: all probe sockets stay open until every port is known, since a
+ * closed probe's port can be handed out again at once.
+ */
+export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen(0, host, () => {
+            const addr = srv.address();
+            if (typeof addr === 'object' && addr) resolve(addr.port);
+            else reject(new Error('no port'));
+          });
+        }),
+      );
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
 }
 
 export interface MemberSpec {
@@ -74,16 +100,17 @@ export class StoreCluster {
     }
     const size = opts.size ?? 3;
     const members: MemberSpec[] = [];
+    const ports = await freePorts(3 * size);
     for (let i = 0; i < size; i++) {
       const h = opts.hosts?.[i];
       const host = h?.ip ?? '127.0.0.1';
-      // In a namespace every member has its own address, so fixed ports cannot collide.
+      // In a namespace every member has its own address, so etcd's fixed ports cannot collide.
       members.push({
         name: `m${i + 1}`,
         host,
-        clientPort: h ? 2379 : await freePort(),
-        peerPort: h ? 2380 : await freePort(),
-        metricsPort: h ? 2381 : await freePort(),
+        clientPort: h ? 2379 : (ports[3 * i] as number),
+        peerPort: h ? 2380 : (ports[3 * i + 1] as number),
+        metricsPort: h ? 2381 : (ports[3 * i + 2] as number),
         execPrefix: h?.execPrefix ?? [],
       });
     }
@@ -142,14 +169,11 @@ export class StoreCluster {
   /** Adds a member spec (not started) for membership tests; returns its index. */
   async addMemberSpec(): Promise<number> {
     const i = this.members.length;
-    this.members.push({
-      name: `m${i + 1}`,
-      host: '127.0.0.1',
-      clientPort: await freePort(),
-      peerPort: await freePort(),
-      metricsPort: await freePort(),
-      execPrefix: [],
-    });
+    const taken = new Set(this.members.flatMap((m) => [m.clientPort, m.peerPort, m.metricsPort]));
+    let ports = await freePorts(3);
+    while (ports.some((p) => taken.has(p))) ports = await freePorts(3);
+    const [clientPort, peerPort, metricsPort] = ports as [number, number, number];
+    this.members.push({ name: `m${i + 1}`, host: '127.0.0.1', clientPort, peerPort, metricsPort, execPrefix: [] });
     return i;
   }
 
@@ -287,8 +311,13 @@ export class StoreCluster {
     }
   }
 
+  /** Kills every member and removes the data, unless KEEP_STORE_DATA=1 (for post-mortems). */
   async destroy(): Promise<void> {
     for (const i of [...this.procs.keys()]) await this.kill(i, 'SIGKILL');
+    if (process.env.KEEP_STORE_DATA === '1') {
+      console.log(`store data kept in ${this.dataRoot}`);
+      return;
+    }
     rmSync(this.dataRoot, { recursive: true, force: true });
   }
 }
