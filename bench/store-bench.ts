@@ -1,7 +1,8 @@
 // Store benchmark: our etcd-compatible store vs real etcd 3.4, three members each on loopback,
 // one system after the other, same flags, same disk, same load generator. See bench/README.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,9 @@ import { cpuWindow, snapshot, waitQuiet } from './lib/cpu.js';
 import type { CpuSnapshot } from './lib/cpu.js';
 import { formatProfile, summarizeProfile } from './lib/cpuprofile.js';
 import type { ProfileSummary } from './lib/cpuprofile.js';
-import type { ChannelSpec, KeySpec, OpKind } from './lib/load-protocol.js';
+import type { ChannelSpec, ClientSpec, KeySpec, OpKind } from './lib/load-protocol.js';
 import { LoadPool } from './lib/load-pool.js';
-import { formatTable, tableRows } from './lib/report.js';
+import { formatTable, mergeRounds, tableRows } from './lib/report.js';
 import type { PhaseResult, SystemResult } from './lib/report.js';
 import { summarize } from './lib/stats.js';
 
@@ -41,7 +42,7 @@ function phaseDefs(args: BenchArgs): PhaseDef[] {
   return all.filter((p) => args.phases.includes(p.id));
 }
 
-/** `channels` connections, channel j to member j % members, callers spread evenly over them. */
+/** `channels` connections, channel j to the (j % members)-th member in role order, callers spread evenly. */
 function spread(args: BenchArgs, members: number): { specs: ChannelSpec[]; targets: number[] } {
   const specs: ChannelSpec[] = [];
   const targets: number[] = [];
@@ -56,6 +57,21 @@ function spread(args: BenchArgs, members: number): { specs: ChannelSpec[]; targe
 
 function log(msg: string): void {
   process.stderr.write(`[store-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+/** A fingerprint of the compiled store (dist/services/store), so results can be tied to a build. */
+function storeBuildFingerprint(): { sha256: string; files: number; newestMtime: string } | null {
+  const root = path.join(repoRoot, 'dist', 'services', 'store');
+  if (!existsSync(root)) return null;
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).sort();
+  const hash = createHash('sha256');
+  let newest = 0;
+  for (const f of files) {
+    const full = path.join(root, f);
+    hash.update(f).update('\0').update(readFileSync(full));
+    newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return { sha256: hash.digest('hex').slice(0, 16), files: files.length, newestMtime: new Date(newest).toISOString() };
 }
 
 function versionOf(cmd: string, args: string[], re: RegExp): string | null {
@@ -93,6 +109,80 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Profiling our members (see lib/cpu-profile-preload.ts)
+// ---------------------------------------------------------------------------------------------
+
+interface MemberProfile {
+  phase: PhaseId;
+  member: string;
+  leader: boolean;
+  summary: ProfileSummary;
+}
+
+/** SIGUSR2 starts or stops the profiler in each member (only ever sent to preloaded members). */
+function toggleProfilers(pids: (number | undefined)[]): void {
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {
+      // the member is gone; its profile will be reported missing
+    }
+  }
+}
+
+async function collectProfiles(
+  cluster: BenchCluster,
+  pids: (number | undefined)[],
+  dir: string,
+  window: number,
+  def: PhaseDef,
+  leaderIndex: number | null,
+): Promise<MemberProfile[]> {
+  const out: MemberProfile[] = [];
+  for (let i = 0; i < cluster.members.length; i++) {
+    const name = cluster.members[i]?.name ?? `m${i + 1}`;
+    const file = path.join(dir, `${name}-${pids[i] ?? 0}-${window}.cpuprofile`);
+    const until = Date.now() + 10_000;
+    while (!existsSync(file) && Date.now() < until) await sleep(100);
+    if (!existsSync(file)) {
+      log(`ours: no CPU profile from ${name} for ${def.title} (${file})`);
+      continue;
+    }
+    await sleep(200); // let the member finish writing it
+    const leader = i === leaderIndex;
+    out.push({ phase: def.id, member: name, leader, summary: summarizeProfile(file, `${def.title}: ${name} (${leader ? 'leader' : 'follower'})`, repoRoot) });
+  }
+  return out;
+}
+
+/** A member process exited during the run: the system's results are void (the run may be retried). */
+class MemberDiedError extends Error {}
+
+function assertAlive(system: SystemId, cluster: BenchCluster, during: string): void {
+  const dead = cluster.members.map((m, i) => (cluster.isRunning(i) ? undefined : m.name)).filter((n) => n !== undefined);
+  if (dead.length === 0) return;
+  throw new MemberDiedError(
+    `${system}: member${dead.length > 1 ? 's' : ''} ${dead.join(', ')} exited during ${during}` +
+      (system === 'etcd' ? ' (note: scripts/lib/install.sh, run by scripts/test.sh and scripts/up.sh, does "pkill -x etcd")' : ''),
+  );
+}
+
+/** Keeps the members' logs of a failed run (the cluster's data directory is deleted). */
+function keepLogs(system: SystemId, cluster: BenchCluster): string | undefined {
+  try {
+    const dir = path.join(resultsDir, 'failed', `${system}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const logs = readdirSync(cluster.dataRoot).filter((f) => f.endsWith('.log'));
+    if (logs.length === 0) return undefined;
+    mkdirSync(dir, { recursive: true });
+    for (const f of logs) copyFileSync(path.join(cluster.dataRoot, f), path.join(dir, f));
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // One system
 // ---------------------------------------------------------------------------------------------
 
@@ -101,8 +191,7 @@ async function startCluster(system: SystemId, args: BenchArgs, profileDir: strin
     activeCluster = c;
   };
   const started = async (impl: 'store' | 'etcd'): Promise<BenchCluster> => {
-    const { cluster, usedFallback } = await launch(impl, track);
-    if (usedFallback) log(`${system}: dist/test/support/store-cluster.js cannot find dist/services/store/main.js; started the members with bench/lib/bench-cluster.ts (same flags)`);
+    const { cluster } = await launch(impl, track);
     return cluster;
   };
   if (system === 'etcd') return started('etcd');
@@ -132,21 +221,30 @@ async function runSystem(
   args: BenchArgs,
   pool: LoadPool,
   profileDir: string | undefined,
-): Promise<{ result: SystemResult; profiles: ProfileSummary[] }> {
+  roundNo: number,
+): Promise<{ result: SystemResult; profiles: MemberProfile[]; samples: Map<PhaseId, Float64Array[]> }> {
   log(`${system}: starting 3 members`);
   const cluster = await startCluster(system, args, profileDir);
   activeCluster = cluster;
-  const profiles: ProfileSummary[] = [];
+  const profiles: MemberProfile[] = [];
+  const profiling = profileDir !== undefined && system === 'ours';
+  let profileWindow = 0;
   try {
     const leaderIndex = (await findLeader(cluster)) ?? null;
     log(`${system}: ready, leader is member ${leaderIndex ?? '?'} (endpoints ${cluster.endpoints()})`);
     const endpoints = cluster.members.map((_m, i) => cluster.endpoint(i));
+    // The spread is laid out from the leader: member order [leader, the others], so the leader
+    // gets the same share of the connections (4 of 10) in both systems.
+    const byRole = endpoints.map((_e, i) => i).sort((a, b) => (a === leaderIndex ? -1 : b === leaderIndex ? 1 : a - b));
     const pids = cluster.members.map((_m, i) => cluster.pid(i));
     const keys: KeySpec = { space: args.keySpace, valueBytes: args.valueBytes };
+    const client: ClientSpec = { kind: args.client, requestTimeoutMs: args.requestTimeoutMs };
     const { specs: spreadSpecs, targets: spreadTargets } = spread(args, endpoints.length);
     const resolve = (specs: ChannelSpec[]): ChannelSpec[] =>
-      specs.map((s) => ({ ...s, endpoint: endpoints[Number(s.endpoint)] ?? s.endpoint }));
-    const result: SystemResult = { system, leaderIndex, populate: null, phases: [] };
+      specs.map((s) => ({ ...s, endpoint: endpoints[byRole[Number(s.endpoint)] ?? 0] ?? s.endpoint }));
+    const spreadMembers = spreadTargets.map((t) => byRole[t] ?? t);
+    const result: SystemResult = { system, round: roundNo, leaderIndex, populate: null, phases: [] };
+    const samples = new Map<PhaseId, Float64Array[]>();
 
     const quiet = async (what: string): Promise<number | null> =>
       args.waitIdleS > 0
@@ -161,12 +259,13 @@ async function runSystem(
         log(`${system}: writing ${args.populateKeys} keys for the range phases`);
         const t0 = process.hrtime.bigint();
         const pop = await pool.run(
-          { kind: 'populate', channels: resolve(spreadSpecs), keys, from: 0, to: args.populateKeys, requestTimeoutMs: args.requestTimeoutMs },
+          { kind: 'populate', channels: resolve(spreadSpecs), keys, from: 0, to: args.populateKeys, client },
           { warmupMs: 0, measureMs: 0 },
         );
         const errors = pop.perWorker.reduce((s, w) => s + w.errors, 0);
         const written = pop.perWorker.reduce((s, w) => s + w.okInWindow, 0);
         result.populate = { keys: written, seconds: Number(process.hrtime.bigint() - t0) / 1e9, errors };
+        assertAlive(system, cluster, 'populate');
         if (errors > 0 || written !== args.populateKeys) {
           const kinds = pop.perWorker.map((w) => JSON.stringify(w.errorKinds)).join(' ');
           throw new Error(`${system}: populate wrote ${written}/${args.populateKeys} keys, ${errors} errors: ${kinds}`);
@@ -174,16 +273,30 @@ async function runSystem(
       }
       const leaderTarget = leaderIndex ?? 0;
       const channelSpecs = def.multi ? resolve(spreadSpecs) : [{ endpoint: endpoints[leaderTarget] ?? '', callers: 1 }];
-      const targets = def.multi ? spreadTargets : [leaderTarget];
+      const targets = def.multi ? spreadMembers : [leaderTarget];
       const otherCoresBefore = await quiet(def.title);
       log(`${system}: ${def.title}: ${args.warmupS} s warm-up + ${args.durationS} s`);
       let atWarm: CpuSnapshot | undefined;
       let atEnd: CpuSnapshot | undefined;
       const merged = await pool.run(
-        { kind: 'timed', op: def.op, channels: channelSpecs, keys, populated: args.populateKeys, requestTimeoutMs: args.requestTimeoutMs },
+        { kind: 'timed', op: def.op, channels: channelSpecs, keys, populated: args.populateKeys, client },
         { warmupMs: args.warmupS * 1000, measureMs: args.durationS * 1000 },
-        { atWarmEnd: () => (atWarm = snapshot(pids)), atEnd: () => (atEnd = snapshot(pids)) },
+        {
+          atWarmEnd: () => {
+            atWarm = snapshot(pids);
+            if (profiling) toggleProfilers(pids);
+          },
+          atEnd: () => {
+            atEnd = snapshot(pids);
+            if (profiling) toggleProfilers(pids);
+          },
+        },
       );
+      assertAlive(system, cluster, def.title);
+      if (profiling && profileDir) {
+        profileWindow++;
+        profiles.push(...(await collectProfiles(cluster, pids, profileDir, profileWindow, def, leaderIndex)));
+      }
       const w = merged.perWorker;
       const ok = w.reduce((s, r) => s + r.okInWindow, 0);
       const errorKinds: Record<string, number> = {};
@@ -209,6 +322,7 @@ async function runSystem(
         otherCoresBefore: otherCoresBefore === null ? null : Math.round(otherCoresBefore * 100) / 100,
       };
       result.phases.push(phase);
+      samples.set(def.id, w.map((r) => r.samples));
       const cpu = phase.cpu;
       log(
         `${system}: ${def.title}: ${phase.opsPerSec.toFixed(0)} ops/s, p50 ${phase.latency.p50Ms.toFixed(2)} ms, ` +
@@ -222,23 +336,11 @@ async function runSystem(
       if (phase.errors > 0) log(`${system}: ${def.title}: errors ${JSON.stringify(errorKinds)}`);
     }
 
-    if (profileDir && system === 'ours') {
-      // SIGTERM: the member shuts down through process.exit, and the preload writes its profile.
-      log(`${system}: stopping members with SIGTERM to collect CPU profiles`);
-      for (let i = 0; i < cluster.members.length; i++) {
-        const member = cluster.members[i] ?? { name: `m${i + 1}` };
-        const pid = cluster.pid(i);
-        await cluster.kill(i, 'SIGTERM');
-        const file = path.join(profileDir, `${member.name}-${pid ?? 0}.cpuprofile`);
-        if (!existsSync(file)) {
-          log(`${system}: no profile from ${member.name} (${file})`);
-          continue;
-        }
-        const label = `${member.name}${i === leaderIndex ? ' (leader)' : ' (follower)'}`;
-        profiles.push(summarizeProfile(file, label, repoRoot));
-      }
-    }
-    return { result, profiles };
+    return { result, profiles, samples };
+  } catch (err) {
+    const kept = keepLogs(system, cluster);
+    if (kept) log(`${system}: members' logs kept in ${path.relative(process.cwd(), kept)}`);
+    throw err;
   } finally {
     activeCluster = undefined;
     await cluster.destroy();
@@ -281,6 +383,7 @@ async function main(): Promise<number> {
     nodeVersion: process.version,
     etcdVersion: versionOf(ETCD_BINARY, ['--version'], /etcd Version:\s*(\S+)/),
     oursVersion: pkg.version ?? null,
+    oursBuild: storeBuildFingerprint(),
   };
   const config = {
     date: date.toISOString(),
@@ -289,6 +392,7 @@ async function main(): Promise<number> {
     systems: args.systems,
     phases: args.phases,
     workers: args.workers,
+    client: args.client,
     clients: args.clients,
     channels: args.channels,
     keyBytes: 8,
@@ -298,44 +402,70 @@ async function main(): Promise<number> {
     requestTimeoutMs: args.requestTimeoutMs,
     profile: args.profile,
     waitIdleSeconds: args.waitIdleS,
+    retries: args.retries,
+    rounds: args.rounds,
     idleThresholdCores: args.idleThresholdCores,
     memberNodeOptions: process.env['STORE_BENCH_NODE_OPTIONS'] ?? null,
   };
   log(`machine: ${machine.cpus} CPUs (${machine.cpuModel ?? '?'}), node ${machine.nodeVersion}, etcd ${machine.etcdVersion ?? '?'}`);
-  log(`load: ${args.workers} worker threads; multi-client phases use ${args.clients} callers on ${args.channels} connections spread over the 3 members`);
+  log(`load: ${args.client} client in ${args.workers} worker threads; multi-client phases use ${args.clients} callers on ${args.channels} connections spread over the 3 members`);
 
   const pool = new LoadPool(args.workers);
   activePool = pool;
   const results: SystemResult[] = [];
-  const profiles: ProfileSummary[] = [];
+  const perSystem = new Map<SystemId, { result: SystemResult; samples: Map<PhaseId, Float64Array[]> }[]>();
+  const profiles: MemberProfile[] = [];
+  const retried: string[] = [];
   try {
-    for (const [i, system] of args.systems.entries()) {
-      if (interrupted) break;
-      if (i > 0 && args.pauseS > 0) await sleep(args.pauseS * 1000);
-      const r = await runSystem(system, args, pool, profileDir);
-      results.push(r.result);
-      profiles.push(...r.profiles);
+    // Rounds alternate the systems (ours, etcd, ours, etcd, ...), so slow drifts in what else
+    // the machine does hit both alike.
+    for (let roundNo = 1; roundNo <= args.rounds && !interrupted; roundNo++) {
+      for (const [i, system] of args.systems.entries()) {
+        if (interrupted) break;
+        if ((i > 0 || roundNo > 1) && args.pauseS > 0) await sleep(args.pauseS * 1000);
+        if (args.rounds > 1) log(`round ${roundNo} of ${args.rounds}: ${system}`);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const r = await runSystem(system, args, pool, profileDir, roundNo);
+            results.push(r.result);
+            profiles.push(...r.profiles);
+            perSystem.set(system, [...(perSystem.get(system) ?? []), { result: r.result, samples: r.samples }]);
+            break;
+          } catch (err) {
+            if (!(err instanceof MemberDiedError) || attempt > args.retries || interrupted) throw err;
+            log(`${err.message}; running ${system} again from the start (retry ${attempt} of ${args.retries})`);
+            retried.push(`${system}: ${err.message}`);
+            await sleep(2000);
+          }
+        }
+      }
     }
   } finally {
     activePool = undefined;
     await pool.close();
   }
   if (interrupted) return 130;
+  const merged = args.systems.map((system) => mergeRounds(system, perSystem.get(system) ?? []));
 
   const order = phaseDefs(args).map((p) => ({ id: p.id, title: p.title }));
-  const rows = tableRows(order, results);
+  const rows = tableRows(order, merged);
   const table = formatTable(rows);
   const out = {
     machine,
     config,
     table: rows,
+    /** Per system, all rounds merged (what the table shows); with one round, that round. */
+    merged,
+    /** Every round of every system. */
     systems: results,
+    retriedAfterMemberDeath: retried,
     ...(args.profile ? { profiles } : {}),
   };
-  process.stdout.write(`\nstore bench, ${args.durationS} s per phase after ${args.warmupS} s warm-up, ${machine.cpus} CPUs, node ${machine.nodeVersion}, etcd ${machine.etcdVersion ?? '?'}\n`);
+  const roundsText = args.rounds > 1 ? ` x ${args.rounds} rounds (alternating; ops/s over all rounds, percentiles of all samples pooled, CPU averaged)` : '';
+  process.stdout.write(`\nstore bench, ${args.durationS} s per phase after ${args.warmupS} s warm-up${roundsText}, ${machine.cpus} CPUs, node ${machine.nodeVersion}, etcd ${machine.etcdVersion ?? '?'}\n`);
   process.stdout.write(`(latencies in ms; CPU in cores busy during the measured window: client = this load generator, members = the 3 server processes)\n\n`);
   process.stdout.write(`${table}\n`);
-  const saturated = results.flatMap((r) =>
+  const saturated = merged.flatMap((r) =>
     r.phases.filter((p) => p.workerElu.some((e) => e > 0.9)).map((p) => `${r.system} ${p.title} (ELU ${p.workerElu.join('/')})`),
   );
   if (saturated.length) {
@@ -344,19 +474,23 @@ async function main(): Promise<number> {
   const noisy = results.flatMap((r) =>
     r.phases
       .filter((p) => (p.cpu?.otherCores ?? 0) > args.idleThresholdCores)
-      .map((p) => `${r.system} ${p.title} (${(p.cpu?.otherCores ?? 0).toFixed(2)} cores)`),
+      .map((p) => `${r.system}${args.rounds > 1 ? ` round ${r.round}` : ''} ${p.title} (${(p.cpu?.otherCores ?? 0).toFixed(2)} cores)`),
   );
   if (noisy.length) {
     process.stdout.write(`\nwarning: other work on the machine competed for CPU during: ${noisy.join('; ')}\n`);
   }
-  const totalErrors = results.reduce((s, r) => s + r.phases.reduce((t, p) => t + p.errors, 0), 0);
+  const totalErrors = merged.reduce((s, r) => s + r.phases.reduce((t, p) => t + p.errors, 0), 0);
   if (totalErrors > 0) process.stdout.write(`\nwarning: ${totalErrors} requests failed; see "errorKinds" in the JSON\n`);
 
   if (args.profile) {
-    const text = profiles.map((p) => formatProfile(p)).join('\n\n');
-    process.stdout.write(`\nCPU profiles of our members (whole member lifetime; percentages of non-idle time):\n\n${text}\n`);
+    // stdout: the leader in full, followers by area; summary.txt: everything.
+    const brief = profiles
+      .map((p) => formatProfile(p.summary, p.leader ? { areas: 14, self: 15, ours: 15 } : { areas: 8, self: 6, ours: 0 }))
+      .join('\n\n');
+    const full = profiles.map((p) => formatProfile(p.summary, { areas: 30, self: 25, ours: 25 })).join('\n\n');
+    process.stdout.write(`\nCPU profiles of our members over each measured window (percentages of the member's busy time):\n\n${brief}\n`);
     if (profileDir) {
-      writeFileSync(path.join(profileDir, 'summary.txt'), `${table}\n\n${text}\n`);
+      writeFileSync(path.join(profileDir, 'summary.txt'), `${table}\n\n${full}\n`);
       writeFileSync(path.join(profileDir, 'result.json'), `${JSON.stringify(out, null, 2)}\n`);
       const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
       process.stdout.write(`\nprofiles (open in Chrome DevTools > Performance, or speedscope): ${profileDir}: ${files.join(', ')}\n`);

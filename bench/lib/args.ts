@@ -1,4 +1,6 @@
 // Command line of bench/store-bench.ts.
+import { CLIENT_KINDS } from './kv-client.js';
+import type { ClientKind } from './kv-client.js';
 
 export const PHASE_IDS = ['put-1', 'put-100', 'range-lin-100', 'range-ser-100'] as const;
 export type PhaseId = (typeof PHASE_IDS)[number];
@@ -11,6 +13,7 @@ export interface BenchArgs {
   systems: SystemId[];
   phases: PhaseId[];
   workers: number;
+  client: ClientKind;
   clients: number;
   channels: number;
   keySpace: number;
@@ -21,6 +24,8 @@ export interface BenchArgs {
   pauseS: number;
   waitIdleS: number;
   idleThresholdCores: number;
+  retries: number;
+  rounds: number;
 }
 
 export const USAGE = `usage: npm run bench:store -- [options]
@@ -30,6 +35,8 @@ export const USAGE = `usage: npm run bench:store -- [options]
   --systems <list>   ours,etcd (default both, run one after the other)
   --phases <list>    ${PHASE_IDS.join(',')} (default all)
   --workers <n>      load-generating worker threads (default 2)
+  --client <kind>    h2 (default: gRPC on node:http2, cheap for the load generator) or grpc-js
+                     (the project's grpc-js client)
   --clients <n>      concurrent callers in the multi-client phases (default 100)
   --channels <n>     gRPC connections for them, spread over the 3 members (default 10)
   --key-space <n>    put keys are random among this many (default 1000000, at most 10000000)
@@ -40,6 +47,10 @@ export const USAGE = `usage: npm run bench:store -- [options]
   --wait-idle <s>    before each phase, wait up to this long for other work on the machine to
                      drop under --idle-threshold cores (default 120; 0 = do not wait)
   --idle-threshold <cores>  (default 0.25)
+  --rounds <n>       run the systems n times, alternating (ours, etcd, ours, ...), and merge
+                     the rounds (default 1)
+  --retries <n>      if a member process dies mid-run, run that system again from the start,
+                     at most n times (default 2)
   --profile          CPU-profile our members (V8 sampling profiler, via the inspector); runs
                      only ours unless --systems says otherwise, writes bench/results/profiles/
 env STORE_BENCH_NODE_OPTIONS   extra NODE_OPTIONS for our members (flags Node allows there)
@@ -79,6 +90,7 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
     systems: [...SYSTEMS],
     phases: [...PHASE_IDS],
     workers: 2,
+    client: 'h2',
     clients: 100,
     channels: 10,
     keySpace: 1_000_000,
@@ -89,6 +101,8 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
     pauseS: 2,
     waitIdleS: 120,
     idleThresholdCores: 0.25,
+    retries: 2,
+    rounds: 1,
   };
   let systemsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -118,6 +132,12 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
       case '--workers':
         a.workers = int(name, val(), 1, 64);
         break;
+      case '--client': {
+        const kind = list(name, val(), CLIENT_KINDS);
+        if (kind.length !== 1) throw new UsageError(`${name} takes one of ${CLIENT_KINDS.join(', ')}`);
+        a.client = kind[0] as ClientKind;
+        break;
+      }
       case '--clients':
         a.clients = int(name, val(), 1, 100_000);
         break;
@@ -144,6 +164,12 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
         break;
       case '--idle-threshold':
         a.idleThresholdCores = num(name, val(), 0);
+        break;
+      case '--rounds':
+        a.rounds = int(name, val(), 1, 100);
+        break;
+      case '--retries':
+        a.retries = int(name, val(), 0, 100);
         break;
       case '--profile':
         a.profile = true;

@@ -44,7 +44,8 @@ export interface ProfileSummary {
   busyMs: number;
   areas: { area: string; ms: number; pct: number }[];
   topSelf: FunctionTime[];
-  topTotal: FunctionTime[];
+  /** Our own code (services/, lib/) by inclusive time: what each of our functions costs with its callees. */
+  topOursTotal: FunctionTime[];
 }
 
 const sourceMaps = new Map<string, SourceMap | null>();
@@ -103,7 +104,7 @@ function areaOf(cf: CallFrame): string {
   return path.basename(url);
 }
 
-export function summarizeProfile(file: string, label: string, repoRoot: string, top = 15): ProfileSummary {
+export function summarizeProfile(file: string, label: string, repoRoot: string, top = 25): ProfileSummary {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   for (const n of prof.nodes) byId.set(n.id, n);
@@ -167,6 +168,19 @@ export function summarizeProfile(file: string, label: string, repoRoot: string, 
       }
     }
   }
+  // A native function (no script) counts towards the area of the nearest caller with a script,
+  // e.g. fdatasync under the WAL shows as "services/store/wal (native)".
+  const parent = new Map<number, ProfileNode>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n);
+  const nodeArea = (n: ProfileNode): string => {
+    const own = areaOf(n.callFrame);
+    if (own !== '(native)') return own;
+    for (let p = parent.get(n.id); p; p = parent.get(p.id)) {
+      const a = areaOf(p.callFrame);
+      if (a !== '(native)' && !a.startsWith('(')) return `${a} (native)`;
+    }
+    return own;
+  };
   for (const n of prof.nodes) {
     const k = keyOf(n);
     info.set(k, { fn: n.callFrame.functionName || '(anonymous)', cf: n.callFrame });
@@ -174,16 +188,22 @@ export function summarizeProfile(file: string, label: string, repoRoot: string, 
     allUs += s;
     if (n.callFrame.functionName === '(idle)') idleUs += s;
     selfByFn.set(k, (selfByFn.get(k) ?? 0) + s);
-    const area = areaOf(n.callFrame);
-    areaUs.set(area, (areaUs.get(area) ?? 0) + s);
+    if (s > 0) {
+      const area = nodeArea(n);
+      areaUs.set(area, (areaUs.get(area) ?? 0) + s);
+    }
   }
   const busyUs = Math.max(1, allUs - idleUs);
   const pct = (us: number): number => Math.round((1000 * us) / busyUs) / 10;
   const ms = (us: number): number => Math.round(us / 100) / 10;
   const skip = new Set(['(idle)', '(root)']);
-  const rank = (m: Map<string, number>): FunctionTime[] =>
+  const ours = (k: string): boolean => {
+    const a = areaOf(info.get(k)?.cf ?? { functionName: '', url: '', lineNumber: 0, columnNumber: 0 });
+    return a.startsWith('services/') || a.startsWith('lib/');
+  };
+  const rank = (m: Map<string, number>, keep: (k: string) => boolean = () => true): FunctionTime[] =>
     [...m.entries()]
-      .filter(([k]) => !skip.has(info.get(k)?.fn ?? ''))
+      .filter(([k]) => !skip.has(info.get(k)?.fn ?? '') && keep(k))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, us]) => {
@@ -201,18 +221,23 @@ export function summarizeProfile(file: string, label: string, repoRoot: string, 
       .sort((a, b) => b[1] - a[1])
       .map(([area, us]) => ({ area, ms: ms(us), pct: pct(us) })),
     topSelf: rank(selfByFn),
-    topTotal: rank(totalByFn).filter((f) => f.fn !== '(program)' && f.fn !== '(garbage collector)'),
+    topOursTotal: rank(totalByFn, ours),
   };
 }
 
-export function formatProfile(s: ProfileSummary, areas = 12): string {
+export function formatProfile(s: ProfileSummary, limits: { areas: number; self: number; ours: number } = { areas: 12, self: 15, ours: 12 }): string {
   const lines: string[] = [];
-  lines.push(`== ${s.label}: busy ${(s.busyMs / 1000).toFixed(1)} s of ${(s.wallMs / 1000).toFixed(1)} s profiled (${path.basename(s.file)})`);
-  lines.push('  self time by area:');
-  for (const a of s.areas.slice(0, areas)) lines.push(`    ${a.pct.toFixed(1).padStart(5)}%  ${a.area}`);
-  lines.push('  top functions by self time:');
-  for (const f of s.topSelf) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}  ${f.location}`);
-  lines.push('  top functions by inclusive time:');
-  for (const f of s.topTotal) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}  ${f.location}`);
+  const busyPct = s.wallMs > 0 ? (100 * s.busyMs) / s.wallMs : 0;
+  lines.push(`== ${s.label}: busy ${(s.busyMs / 1000).toFixed(2)} s of ${(s.wallMs / 1000).toFixed(2)} s (not idle ${busyPct.toFixed(0)}% of the window; under CPU contention this includes waiting for a core) [${path.basename(s.file)}]`);
+  lines.push('  self time by area (% of busy time):');
+  for (const a of s.areas.slice(0, limits.areas)) lines.push(`    ${a.pct.toFixed(1).padStart(5)}%  ${a.area}`);
+  if (limits.self > 0) {
+    lines.push('  top functions by self time:');
+    for (const f of s.topSelf.slice(0, limits.self)) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}  ${f.location}`);
+  }
+  if (limits.ours > 0) {
+    lines.push('  our functions by inclusive time (with callees):');
+    for (const f of s.topOursTotal.slice(0, limits.ours)) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}  ${f.location}`);
+  }
   return lines.join('\n');
 }

@@ -103,14 +103,27 @@ export class LoadPool {
     const warmEnd = startAt + BigInt(Math.round(durations.warmupMs * 1e6));
     const endAt = warmEnd + BigInt(Math.round(durations.measureMs * 1e6));
     const times: GoTimes = phase.kind === 'populate' ? { startAt, warmEnd: startAt, endAt: startAt } : { startAt, warmEnd, endAt };
-    const timers: NodeJS.Timeout[] = [];
+    // The hooks run from timers on this (otherwise idle) thread; one that a busy machine delays
+    // past the workers' replies runs right then (the CPU figures use the actual instants).
+    const pending: { timer: NodeJS.Timeout; fn: () => void; fired: boolean }[] = [];
     const at = (t: bigint, fn: (() => void) | undefined): void => {
-      if (fn) timers.push(setTimeout(fn, Math.max(0, Number(t - process.hrtime.bigint()) / 1e6)));
+      if (!fn) return;
+      const entry = { timer: setTimeout(() => fire(entry), Math.max(0, Number(t - process.hrtime.bigint()) / 1e6)), fn, fired: false };
+      pending.push(entry);
+    };
+    const fire = (entry: { timer: NodeJS.Timeout; fn: () => void; fired: boolean }): void => {
+      if (entry.fired) return;
+      entry.fired = true;
+      clearTimeout(entry.timer);
+      entry.fn();
     };
     at(warmEnd, hooks.atWarmEnd);
     at(endAt, hooks.atEnd);
+    let ok = false;
     try {
       const replies = await Promise.all(active.map((w) => w.request({ type: 'go', times })));
+      ok = true;
+      for (const p of pending) fire(p);
       const perWorker: WorkerPhaseResult[] = [];
       for (const r of replies) {
         if (r.type === 'failed') throw new Error(`load worker failed: ${r.error}`);
@@ -119,7 +132,7 @@ export class LoadPool {
       }
       return { perWorker, workerElu: perWorker.map((r) => r.elu) };
     } finally {
-      for (const t of timers) clearTimeout(t);
+      if (!ok) for (const p of pending) clearTimeout(p.timer);
     }
   }
 

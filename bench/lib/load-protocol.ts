@@ -1,4 +1,5 @@
 // Messages between the bench's main thread and its load-generating worker threads.
+import type { ClientKind } from './kv-client.js';
 
 export type OpKind = 'put' | 'get-linearizable' | 'get-serializable';
 
@@ -6,6 +7,11 @@ export type OpKind = 'put' | 'get-linearizable' | 'get-serializable';
 export interface ChannelSpec {
   endpoint: string;
   callers: number;
+}
+
+export interface ClientSpec {
+  kind: ClientKind;
+  requestTimeoutMs: number;
 }
 
 export interface KeySpec {
@@ -25,7 +31,7 @@ export interface TimedPhaseSpec {
    * written by the populate step, so every get must find its key.
    */
   populated: number;
-  requestTimeoutMs: number;
+  client: ClientSpec;
 }
 
 /** Writes keys [from, to) once each, spread over the worker's callers. */
@@ -35,7 +41,7 @@ export interface PopulateSpec {
   keys: KeySpec;
   from: number;
   to: number;
-  requestTimeoutMs: number;
+  client: ClientSpec;
 }
 
 export type PhaseSpec = TimedPhaseSpec | PopulateSpec;

@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import * as grpc from '@grpc/grpc-js';
-import { createEtcdClient } from '../../lib/grpc/etcd-proto.js';
-import type { EtcdGrpcClient } from '../../lib/grpc/etcd-proto.js';
+import { createKvClient } from './kv-client.js';
+import type { KvClient } from './kv-client.js';
 import type { GoTimes, MainToWorker, PhaseSpec, WorkerPhaseResult, WorkerToMain } from './load-protocol.js';
 import { keyFor } from './load-protocol.js';
 import { SampleBuffer } from './stats.js';
@@ -20,27 +19,18 @@ function send(msg: WorkerToMain, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(msg, transfer);
 }
 
-function waitReady(c: EtcdGrpcClient, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    c.grpcClient.waitForReady(Date.now() + ms, (err) => (err ? reject(err) : resolve()));
-  });
-}
-
 function sleepUntil(t: bigint): Promise<void> {
   const ms = Number(t - process.hrtime.bigint()) / 1e6;
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
+/** grpc-js and the h2 client both put the status name in the message. */
 function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    return typeof code === 'number' ? `${grpc.status[code] ?? code}: ${err.message}` : err.message;
-  }
-  return String(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 class PhaseRun {
-  private clients: EtcdGrpcClient[] = [];
+  private clients: KvClient[] = [];
   private readonly value: Buffer;
 
   constructor(readonly spec: PhaseSpec) {
@@ -48,17 +38,9 @@ class PhaseRun {
   }
 
   async connect(): Promise<number> {
-    for (const ch of this.spec.channels) {
-      // A local subchannel pool gives every client its own TCP connection; otherwise grpc-js
-      // would share one connection among all clients of the same target.
-      this.clients.push(
-        createEtcdClient(ch.endpoint, grpc.credentials.createInsecure(), {
-          'grpc.use_local_subchannel_pool': 1,
-          'grpc.max_receive_message_length': -1,
-        }),
-      );
-    }
-    await Promise.all(this.clients.map((c) => waitReady(c, 10_000)));
+    // One client per channel, each with its own TCP connection.
+    for (const ch of this.spec.channels) this.clients.push(createKvClient(this.spec.client.kind, ch.endpoint));
+    await Promise.all(this.clients.map((c) => c.ready(10_000)));
     return this.clients.length;
   }
 
@@ -68,22 +50,17 @@ class PhaseRun {
   }
 
   /** One request; resolves to an error message, or undefined on success. */
-  private async one(c: EtcdGrpcClient, key: number): Promise<string | undefined> {
+  private async one(c: KvClient, key: number): Promise<string | undefined> {
     const spec = this.spec;
-    const deadline = Date.now() + spec.requestTimeoutMs;
+    const timeout = spec.client.requestTimeoutMs;
     try {
       if (spec.kind === 'populate' || spec.op === 'put') {
-        const res = await c.KV.Put({ key: keyFor(key), value: this.value }, { deadline });
-        if (!res.header || res.header.revision === '0') return 'put: reply without a revision';
-        return undefined;
+        const revision = await c.put(keyFor(key), this.value, timeout);
+        return revision > 0 ? undefined : 'put: reply without a revision';
       }
-      const res = await c.KV.Range(
-        { key: keyFor(key), serializable: spec.op === 'get-serializable' },
-        { deadline },
-      );
-      const kv = res.kvs[0];
-      if (res.kvs.length !== 1 || !kv) return `range: ${res.kvs.length} keys for a populated key`;
-      if (kv.value.length !== spec.keys.valueBytes) return `range: value of ${kv.value.length} bytes`;
+      const values = await c.range(keyFor(key), spec.op === 'get-serializable', timeout);
+      if (values.length !== 1) return `range: ${values.length} keys for a populated key`;
+      if (values[0] !== spec.keys.valueBytes) return `range: value of ${values[0]} bytes`;
       return undefined;
     } catch (err) {
       return errorText(err);

@@ -2,6 +2,7 @@
 import type { PhaseId, SystemId } from './args.js';
 import type { CpuWindow } from './cpu.js';
 import type { LatencySummary } from './stats.js';
+import { summarize } from './stats.js';
 
 export interface PhaseResult {
   id: PhaseId;
@@ -28,6 +29,8 @@ export interface PhaseResult {
 
 export interface SystemResult {
   system: SystemId;
+  /** 1-based round (--rounds), or 0 for the rounds merged. */
+  round: number;
   /** Member index that led when the cluster came up. */
   leaderIndex: number | null;
   populate: { keys: number; seconds: number; errors: number } | null;
@@ -53,6 +56,60 @@ export interface TableRow {
 }
 
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function meanCpu(ws: CpuWindow[]): CpuWindow | null {
+  if (ws.length === 0) return null;
+  const mean = (f: (w: CpuWindow) => number | null): number | null => {
+    const vs = ws.map(f).filter((v): v is number => v !== null);
+    return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
+  };
+  const members = (ws[0] as CpuWindow).memberCores.map((_c, i) => mean((w) => w.memberCores[i] ?? null));
+  return {
+    wallSeconds: ws.reduce((a, w) => a + w.wallSeconds, 0),
+    clientUserSeconds: ws.reduce((a, w) => a + w.clientUserSeconds, 0),
+    clientSystemSeconds: ws.reduce((a, w) => a + w.clientSystemSeconds, 0),
+    clientCores: mean((w) => w.clientCores) ?? 0,
+    memberCores: members,
+    memberCoresTotal: mean((w) => w.memberCoresTotal) ?? 0,
+    machineCores: mean((w) => w.machineCores),
+    otherCores: mean((w) => w.otherCores),
+  };
+}
+
+/**
+ * One system's rounds merged: throughput over all the measured windows together, percentiles
+ * over all the latency samples pooled, CPU averaged, errors summed.
+ */
+export function mergeRounds(system: SystemId, rounds: { result: SystemResult; samples: Map<PhaseId, Float64Array[]> }[]): SystemResult {
+  const first = rounds[0]?.result;
+  const phases: PhaseResult[] = [];
+  for (const p0 of first?.phases ?? []) {
+    const all = rounds.map((r) => r.result.phases.find((p) => p.id === p0.id)).filter((p): p is PhaseResult => p !== undefined);
+    const samples = rounds.flatMap((r) => r.samples.get(p0.id) ?? []);
+    const ok = all.reduce((a, p) => a + p.okInWindow, 0);
+    const secs = all.reduce((a, p) => a + p.measuredSeconds, 0);
+    const errorKinds: Record<string, number> = {};
+    for (const p of all) for (const [k, v] of Object.entries(p.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + v;
+    const elu: number[] = [];
+    for (const p of all) p.workerElu.forEach((e, i) => (elu[i] = Math.max(elu[i] ?? 0, e)));
+    const before = all.map((p) => p.otherCoresBefore).filter((v): v is number => v !== null);
+    phases.push({
+      ...p0,
+      measuredSeconds: secs,
+      okInWindow: ok,
+      okOutsideWindow: all.reduce((a, p) => a + p.okOutsideWindow, 0),
+      opsPerSec: secs > 0 ? ok / secs : 0,
+      latency: summarize(samples),
+      errors: all.reduce((a, p) => a + p.errors, 0),
+      errorsInWindow: all.reduce((a, p) => a + p.errorsInWindow, 0),
+      errorKinds,
+      cpu: meanCpu(all.map((p) => p.cpu).filter((c): c is CpuWindow => c !== null)),
+      workerElu: elu,
+      otherCoresBefore: before.length ? Math.max(...before) : null,
+    });
+  }
+  return { system, round: 0, leaderIndex: first?.leaderIndex ?? null, populate: first?.populate ?? null, phases };
+}
 
 export function tableRows(phaseOrder: { id: PhaseId; title: string }[], results: SystemResult[]): TableRow[] {
   const find = (sys: SystemId, id: PhaseId): PhaseResult | undefined =>

@@ -13,9 +13,9 @@ install_apt_packages() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
-  # Debian's etcd-server package starts a default etcd on 2379/2380; our tests and cluster need those ports.
+  # Debian's etcd-server package enables a default etcd service on 2379/2380 where systemd runs;
+  # the reference etcd our tests start uses its own ports, so that service is not wanted.
   if systemctl is-active --quiet etcd 2>/dev/null; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
-  pkill -x etcd 2>/dev/null || true
 }
 
 install_npm_packages() {
