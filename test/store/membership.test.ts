@@ -13,9 +13,10 @@ afterAll(async () => {
   await cluster?.destroy();
 });
 
-async function memberLine(name: string): Promise<string | undefined> {
+/** The member's line in `etcdctl member list`, found by peer URL (its name appears only once it has published it). */
+async function memberLine(peerUrl: string): Promise<string | undefined> {
   const r = await cluster.etcdctl(['member', 'list'], { endpoints: cluster.endpoint(0) });
-  return r.stdout.split('\n').find((l) => l.includes(`, ${name}, `) || l.includes(name));
+  return r.stdout.split('\n').find((l) => l.includes(peerUrl));
 }
 
 describe('membership', () => {
@@ -58,7 +59,7 @@ describe('membership', () => {
     // A learner refuses linearizable requests, as etcd's do.
     const lin = await cluster.etcdctl(['get', 'hist/1'], { endpoints: cluster.endpoint(idx) });
     expect(lin.stderr).toContain('rpc not supported for learner');
-    expect(await memberLine(cluster.member(idx).name)).toMatch(/, true$/);
+    expect(await memberLine(cluster.peerUrl(idx))).toMatch(/, true$/);
 
     let promoted = { exitCode: -1, stdout: '', stderr: '' };
     for (let i = 0; i < 20 && promoted.exitCode !== 0; i++) {
@@ -66,7 +67,7 @@ describe('membership', () => {
       if (promoted.exitCode !== 0) await sleep(250);
     }
     expect(promoted.stdout).toMatch(/^Member [0-9a-f]+ promoted in cluster [0-9a-f]+$/);
-    expect(await memberLine(cluster.member(idx).name)).toMatch(/, false$/);
+    expect(await memberLine(cluster.peerUrl(idx))).toMatch(/, false$/);
     const read = await cluster.etcdctl(['get', 'hist/499'], { endpoints: cluster.endpoint(idx) });
     expect(read.stdout).toBe('hist/499\nv499');
     const write = await cluster.etcdctl(['put', 'from-new', 'yes'], { endpoints: cluster.endpoint(idx) });
@@ -76,7 +77,7 @@ describe('membership', () => {
     expect(removed.stdout).toMatch(/^Member [0-9a-f]+ removed from cluster [0-9a-f]+$/);
     // The removed member learns it was removed and exits.
     expect(await cluster.exitOf(idx)).toBe(0);
-    expect(await memberLine(cluster.member(idx).name)).toBeUndefined();
+    expect(await memberLine(cluster.peerUrl(idx))).toBeUndefined();
     const after = await cluster.etcdctl(['put', 'after-remove', 'ok'], { endpoints: cluster.endpoint(0) });
     expect(after.stdout).toBe('OK');
   });

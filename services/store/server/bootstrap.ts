@@ -138,7 +138,7 @@ export async function bootstrapServer(opts: BootstrapOptions): Promise<EtcdServe
     storage.setHardState(hardState);
     storage.append(entries);
     const membership = state ? Membership.fromJSON(state.membership) : new Membership(walMeta.clusterId);
-    lessor.restore(state?.leases ?? [], keysWithLease(mvcc));
+    lessor.restore(state?.leases ?? [], mvcc);
     const snapshotIndex = snapshot?.metadata.index ?? 0;
     const confState: ConfState = snapshot?.metadata.confState ?? { voters: [], learners: [] };
     return new EtcdServer({
@@ -235,7 +235,3 @@ function parseStateMeta(buf: Buffer | undefined): StateMeta | undefined {
   return JSON.parse(buf.toString('utf8')) as StateMeta;
 }
 
-function keysWithLease(mvcc: MvccStore): { key: Buffer; lease: bigint }[] {
-  const all = mvcc.range(Buffer.from([0]), Buffer.from([0]), {});
-  return all.kvs.filter((kv) => kv.lease !== 0n).map((kv) => ({ key: kv.key, lease: kv.lease }));
-}

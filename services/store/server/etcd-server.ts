@@ -556,7 +556,7 @@ export class EtcdServer extends EventEmitter {
     this.mvccStore = MvccStoreClass.restore(mvcc);
     this.stopWatchPump = startWatchPump(this.mvccStore);
     this.membership = Membership.fromJSON(meta.membership);
-    this.lessor.restore(meta.leases, this.keysWithLease());
+    this.lessor.restore(meta.leases, this.mvccStore);
     this.persistedStateVersion = '';
     if (this.isLeader) this.lessor.promote(this.clock.now(), 0);
     this.appliedIndex = index;
@@ -571,10 +571,6 @@ export class EtcdServer extends EventEmitter {
     this.emit('restored');
   }
 
-  private keysWithLease(): { key: Buffer; lease: bigint }[] {
-    const all = this.mvccStore.range(Buffer.from([0]), Buffer.from([0]), {});
-    return all.kvs.filter((kv) => kv.lease !== 0n).map((kv) => ({ key: kv.key, lease: kv.lease }));
-  }
 
   private stateMeta(): StateMeta {
     return {

@@ -3,6 +3,8 @@
 // only the leader revokes (through the log), and a new leader restarts every lease's clock,
 // so a lease survives a leader change instead of expiring early.
 
+import type { MvccStore } from '../mvcc/index.js';
+
 export const MAX_LEASE_TTL = 9_000_000_000;
 
 export interface LeaseInfo {
@@ -108,12 +110,15 @@ export class Lessor {
     return this.ids().map((id) => ({ id: id.toString(), ttl: this.leases.get(id)?.ttl ?? 0 }));
   }
 
-  restore(table: { id: string; ttl: number }[], keysWithLease: Iterable<{ key: Buffer; lease: bigint }>): void {
+  /** Rebuilds the table from its replicated part and the keys in the store that name a lease. */
+  restore(table: { id: string; ttl: number }[], store: Pick<MvccStore, 'range'>): void {
     this.leases.clear();
     this.tableVersion++;
     for (const { id, ttl } of table) {
       this.leases.set(BigInt(id), { id: BigInt(id), ttl, keys: new Set(), expiryMs: undefined });
     }
-    for (const { key, lease } of keysWithLease) this.attach(lease, key);
+    for (const kv of store.range(Buffer.from([0]), Buffer.from([0]), {}).kvs) {
+      if (kv.lease !== 0n) this.attach(kv.lease, kv.key);
+    }
   }
 }
