@@ -816,33 +816,55 @@ export class EtcdServer extends EventEmitter {
   }
 
   async leaseKeepAlive(req: LeaseKeepAliveRequest): Promise<LeaseKeepAliveResponse> {
-    this.checkServing();
-    if (this.isLeader) {
-      const ttl = this.lessor.renew(BigInt(req.ID), this.clock.now());
-      return { header: this.header(), ID: req.ID, TTL: String(Math.max(ttl, 0)) };
-    }
-    await this.waitForLeader(this.electionMs() * 2);
-    const res = await this.transport.leaseKeepAlive(this.lead, req);
-    return { ...res, header: this.header() };
+    return this.onLeader(
+      () => {
+        const ttl = this.lessor.renew(BigInt(req.ID), this.clock.now());
+        return { header: this.header(), ID: req.ID, TTL: String(Math.max(ttl, 0)) };
+      },
+      async (leader) => ({ ...(await this.transport.leaseKeepAlive(leader, req)), header: this.header() }),
+    );
   }
 
   async leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse> {
+    return this.onLeader(
+      () => {
+        const id = BigInt(req.ID);
+        const lease = this.lessor.lookup(id);
+        if (!lease) return { header: this.header(), ID: req.ID, TTL: '-1', grantedTTL: '0', keys: [] };
+        return {
+          header: this.header(),
+          ID: req.ID,
+          TTL: String(this.lessor.remainingTtl(id, this.clock.now())),
+          grantedTTL: String(lease.ttl),
+          keys: req.keys ? [...lease.keys].sort().map((k) => Buffer.from(k, 'hex')) : [],
+        };
+      },
+      async (leader) => ({ ...(await this.transport.leaseTimeToLive(leader, req)), header: this.header() }),
+    );
+  }
+
+  /**
+   * Runs a lease call where lease clocks live: here if this member leads, else forwarded to the
+   * leader. Through a failover (the leader gone, a new one not yet known) it keeps trying until
+   * the request timeout, as etcd does, rather than failing the client's keep-alive at once.
+   */
+  private async onLeader<T>(local: () => T, forward: (leader: MemberId) => Promise<T>): Promise<T> {
     this.checkServing();
-    if (this.isLeader) {
-      const id = BigInt(req.ID);
-      const lease = this.lessor.lookup(id);
-      if (!lease) return { header: this.header(), ID: req.ID, TTL: '-1', grantedTTL: '0', keys: [] };
-      return {
-        header: this.header(),
-        ID: req.ID,
-        TTL: String(this.lessor.remainingTtl(id, this.clock.now())),
-        grantedTTL: String(lease.ttl),
-        keys: req.keys ? [...lease.keys].sort().map((k) => Buffer.from(k, 'hex')) : [],
-      };
+    const deadline = this.clock.now() + this.cfg.requestTimeoutMs;
+    let lastError: unknown = Errors.noLeader();
+    while (this.clock.now() < deadline && !this.stopped) {
+      if (this.isLeader) return local();
+      const leader = this.lead;
+      if (leader !== None) {
+        try {
+          return await forward(leader);
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.cfg.heartbeatMs));
     }
-    await this.waitForLeader(this.electionMs() * 2);
-    const res = await this.transport.leaseTimeToLive(this.lead, req);
-    return { ...res, header: this.header() };
+    throw lastError instanceof EtcdError ? lastError : Errors.timeout();
   }
 
   leaseIds(): bigint[] {
