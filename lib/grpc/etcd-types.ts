@@ -19,7 +19,7 @@
  *
  * For messages we SEND (requests from a client, responses from a server) use
  * `Sendable<T>`: every field optional, 64-bit integers and enums may be given
- * as numbers too, bytes as any Uint8Array.
+ * as numbers too, bytes as a Uint8Array of whatever kind.
  */
 
 // ---------------------------------------------------------------------------
