@@ -571,7 +571,6 @@ export class EtcdServer extends EventEmitter {
     this.emit('restored');
   }
 
-
   private stateMeta(): StateMeta {
     return {
       consistentIndex: this.consistentIndex,
@@ -670,17 +669,29 @@ export class EtcdServer extends EventEmitter {
     this.checkServing();
     // A learner refuses client writes, but its own attribute update goes through (Raft forwards it).
     if (!opts.internal) this.checkNotLearner();
-    const id = `${this.cfg.memberId}-${this.bootId}-${++this.reqSeq}`;
+    const id = this.nextRequestId();
     const data = encodeRequest({ id, ...body });
     if (data.length > this.cfg.maxRequestBytes) throw Errors.requestTooLarge();
     await this.waitForLeader(this.electionMs() * 2);
+    return this.awaitApply(id, () => this.raft.propose(data));
+  }
+
+  private nextRequestId(): string {
+    return `${this.cfg.memberId}-${this.bootId}-${++this.reqSeq}`;
+  }
+
+  /**
+   * Hands a proposal to Raft (submit) and waits for the entry carrying request ID id to be
+   * applied; answers "no leader" if Raft drops it and "request timed out" after the timeout.
+   */
+  private awaitApply(id: string, submit: () => void): Promise<ApplyOutcome> {
     const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject, leader: this.lead }));
     try {
-      this.raft.propose(data);
+      submit();
     } catch (err) {
       this.waits.delete(id);
-      if (err instanceof ProposalDroppedError) throw Errors.noLeader();
-      throw err;
+      if (err instanceof ProposalDroppedError) return Promise.reject(Errors.noLeader());
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     this.schedule();
     return withTimeout(result, this.cfg.requestTimeoutMs, () => {
@@ -919,23 +930,9 @@ export class EtcdServer extends EventEmitter {
     this.checkServing();
     this.checkNotLearner();
     await this.waitForLeader(this.electionMs() * 2);
-    const requestId = `${this.cfg.memberId}-${this.bootId}-cc-${++this.reqSeq}`;
+    const requestId = this.nextRequestId();
     const context = encodeConfChangeContext({ requestId, member });
-    const result = new Promise<ApplyOutcome>((resolve, reject) =>
-      this.waits.set(requestId, { resolve, reject, leader: this.lead }),
-    );
-    try {
-      this.raft.proposeConfChange({ type, nodeId: member.id, context });
-    } catch (err) {
-      this.waits.delete(requestId);
-      if (err instanceof ProposalDroppedError) throw Errors.noLeader();
-      throw err;
-    }
-    this.schedule();
-    await withTimeout(result, this.cfg.requestTimeoutMs, () => {
-      this.waits.delete(requestId);
-      return Errors.timeout();
-    });
+    await this.awaitApply(requestId, () => this.raft.proposeConfChange({ type, nodeId: member.id, context }));
   }
 
   async memberAdd(peerUrls: string[], isLearner: boolean): Promise<Member> {
