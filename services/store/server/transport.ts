@@ -90,6 +90,18 @@ function toGrpcError(err: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.UNKNOWN, details: err instanceof Error ? err.message : String(err) };
 }
 
+/** A unary peer call served by an async function; its error goes back as a gRPC status. */
+function forwarded(
+  fn: (req: unknown) => Promise<unknown>,
+): (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void {
+  return (call, callback) => {
+    fn(call.request).then(
+      (res) => callback(null, res),
+      (err: unknown) => callback(toGrpcError(err)),
+    );
+  };
+}
+
 export function addPeerService(server: grpc.Server, handler: PeerHandler): void {
   server.addService(peerServiceDefinition, {
     Stream: (call: grpc.ServerReadableStream<Buffer, object>, callback: grpc.sendUnaryData<object>) => {
@@ -113,24 +125,12 @@ export function addPeerService(server: grpc.Server, handler: PeerHandler): void 
     ClusterInfo: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, handler.clusterInfo());
     },
-    LeaseKeepAlive: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      handler.leaseKeepAlive(call.request as LeaseKeepAliveRequest).then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(toGrpcError(err)),
-      );
-    },
-    LeaseTimeToLive: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      handler.leaseTimeToLive(call.request as LeaseTimeToLiveRequest).then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(toGrpcError(err)),
-      );
-    },
-    MemberPromote: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      handler.memberPromote((call.request as { id: MemberId }).id).then(
-        () => callback(null, {}),
-        (err: unknown) => callback(toGrpcError(err)),
-      );
-    },
+    LeaseKeepAlive: forwarded((req) => handler.leaseKeepAlive(req as LeaseKeepAliveRequest)),
+    LeaseTimeToLive: forwarded((req) => handler.leaseTimeToLive(req as LeaseTimeToLiveRequest)),
+    MemberPromote: forwarded(async (req) => {
+      await handler.memberPromote((req as { id: MemberId }).id);
+      return {};
+    }),
   });
 }
 
