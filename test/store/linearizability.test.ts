@@ -47,6 +47,23 @@ async function runClient(id: number, rec: Recorder, until: () => boolean): Promi
   let n = 0;
   let lastSeen = new Map<string, string | null>();
   const pick = (): number => (n * 7 + id * 13) % 100;
+  /** A recorded get; false when it failed (the client then moves to another member). */
+  const get = async (key: string, client: EtcdGrpcClient, deadline: { deadline: number }): Promise<boolean> => {
+    const token = rec.begin(id, { kind: 'get', key });
+    try {
+      const res = await client.KV.Range({ key: Buffer.from(key) }, deadline);
+      const value = res.kvs[0]?.value.toString() ?? null;
+      lastSeen.set(key, value);
+      rec.end(token, { value });
+      return true;
+    } catch {
+      // A read that failed changed nothing; its outcome does not matter.
+      rec.unknown(token);
+      member = (member + 1) % 3;
+      await sleep(50);
+      return false;
+    }
+  };
   while (!until()) {
     const key = KEYS[(n + id) % KEYS.length] as string;
     const client = clients[member] as EtcdGrpcClient;
@@ -54,18 +71,7 @@ async function runClient(id: number, rec: Recorder, until: () => boolean): Promi
     const roll = pick();
     n++;
     if (roll < 40) {
-      const token = rec.begin(id, { kind: 'get', key });
-      try {
-        const res = await client.KV.Range({ key: Buffer.from(key) }, deadline);
-        const value = res.kvs[0]?.value.toString() ?? null;
-        lastSeen.set(key, value);
-        rec.end(token, { value });
-      } catch {
-        // A read that failed changed nothing; its outcome does not matter.
-        rec.unknown(token);
-        member = (member + 1) % 3;
-        await sleep(50);
-      }
+      await get(key, client, deadline);
     } else if (roll < 70) {
       const value = `c${id}-${n}`;
       const token = rec.begin(id, { kind: 'put', key, value });
@@ -80,18 +86,7 @@ async function runClient(id: number, rec: Recorder, until: () => boolean): Promi
     } else {
       // Read just before the compare-and-set, so that some of them succeed despite the other
       // writers (the read is part of the history too).
-      const readToken = rec.begin(id, { kind: 'get', key });
-      try {
-        const res = await client.KV.Range({ key: Buffer.from(key) }, deadline);
-        const value = res.kvs[0]?.value.toString() ?? null;
-        lastSeen.set(key, value);
-        rec.end(readToken, { value });
-      } catch {
-        rec.unknown(readToken);
-        member = (member + 1) % 3;
-        await sleep(50);
-        continue;
-      }
+      if (!(await get(key, client, deadline))) continue;
       const expected = lastSeen.get(key) ?? null;
       const value = `c${id}-${n}`;
       const token = rec.begin(id, { kind: 'cas', key, expected, value });
