@@ -89,56 +89,47 @@ class PhaseRun {
     await sleepUntil(times.startAt);
     const elu0: EventLoopUtilization = performance.eventLoopUtilization();
     const t0 = process.hrtime.bigint();
+    // One closed-loop caller per (channel, caller slot) as the phase spreads them.
     const callers: Promise<void>[] = [];
+    const spawnCallers = (loop: (c: NonNullable<(typeof this.clients)[number]>) => Promise<void>): void => {
+      for (let ci = 0; ci < this.clients.length; ci++) {
+        const c = this.clients[ci];
+        const n = spec.channels[ci]?.callers ?? 0;
+        if (!c) continue;
+        for (let k = 0; k < n; k++) callers.push(loop(c));
+      }
+    };
 
     if (spec.kind === 'populate') {
       let next = spec.from;
-      for (let ci = 0; ci < this.clients.length; ci++) {
-        const c = this.clients[ci];
-        const n = spec.channels[ci]?.callers ?? 0;
-        if (!c) continue;
-        for (let k = 0; k < n; k++) {
-          callers.push(
-            (async () => {
-              while (next < spec.to) {
-                const key = next++;
-                const s = process.hrtime.bigint();
-                const err = await this.one(c, key);
-                if (err !== undefined) noteError(err, true);
-                else {
-                  result.okInWindow++;
-                  samples.push(Number(process.hrtime.bigint() - s) / 1e6);
-                }
-              }
-            })(),
-          );
+      spawnCallers(async (c) => {
+        while (next < spec.to) {
+          const key = next++;
+          const s = process.hrtime.bigint();
+          const err = await this.one(c, key);
+          if (err !== undefined) noteError(err, true);
+          else {
+            result.okInWindow++;
+            samples.push(Number(process.hrtime.bigint() - s) / 1e6);
+          }
         }
-      }
+      });
     } else {
       const space = spec.op === 'put' ? spec.keys.space : spec.populated;
-      for (let ci = 0; ci < this.clients.length; ci++) {
-        const c = this.clients[ci];
-        const n = spec.channels[ci]?.callers ?? 0;
-        if (!c) continue;
-        for (let k = 0; k < n; k++) {
-          callers.push(
-            (async () => {
-              for (;;) {
-                const s = process.hrtime.bigint();
-                if (s >= times.endAt) return;
-                const err = await this.one(c, Math.floor(Math.random() * space));
-                const e = process.hrtime.bigint();
-                const inWindow = e >= times.warmEnd && e <= times.endAt;
-                if (err !== undefined) noteError(err, inWindow);
-                else if (inWindow) {
-                  result.okInWindow++;
-                  samples.push(Number(e - s) / 1e6);
-                } else result.okOutsideWindow++;
-              }
-            })(),
-          );
+      spawnCallers(async (c) => {
+        for (;;) {
+          const s = process.hrtime.bigint();
+          if (s >= times.endAt) return;
+          const err = await this.one(c, Math.floor(Math.random() * space));
+          const e = process.hrtime.bigint();
+          const inWindow = e >= times.warmEnd && e <= times.endAt;
+          if (err !== undefined) noteError(err, inWindow);
+          else if (inWindow) {
+            result.okInWindow++;
+            samples.push(Number(e - s) / 1e6);
+          } else result.okOutsideWindow++;
         }
-      }
+      });
     }
     await Promise.all(callers);
     const activeMs = Number(process.hrtime.bigint() - t0) / 1e6;
