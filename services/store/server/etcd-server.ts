@@ -307,9 +307,14 @@ export class EtcdServer extends EventEmitter {
     for (const rs of rd.readStates) this.onReadState(Buffer.from(rs.requestCtx).toString('utf8'), rs.index);
 
     const snap = rd.snapshot && rd.snapshot.metadata.index > 0 ? rd.snapshot : undefined;
-    // Persist, then send. (A leader may not send its appends before its own fsync here: the Raft
-    // core counts the leader's own copy at once, so a commit index reached with an unsynced
-    // leader copy could reach a follower, be read there, and then be lost with the leader.)
+    // A leader sends its appends before its own fsync, so its disk write overlaps the followers'
+    // (Raft thesis 10.2.1; etcd does the same). This is safe although the Raft core counts the
+    // leader's own copy at once: a commit index that counts unsynced entries only leaves this
+    // node in a later Ready (to followers, or to clients through apply), and the next Ready is
+    // not taken before this one is persisted. Anyone else persists first: votes and append
+    // responses promise that their state is on disk.
+    const sendFirst = this.raftState === StateType.Leader;
+    if (sendFirst) this.sendMessages(rd.messages);
     if (snap) {
       await this.snapshotter.save(snap);
       await this.wal.saveSnapshot({
@@ -322,7 +327,7 @@ export class EtcdServer extends EventEmitter {
     if (snap) this.raftStorage.applySnapshot(snap);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.raftStorage.append(rd.entries);
-    this.sendMessages(rd.messages);
+    if (!sendFirst) this.sendMessages(rd.messages);
 
     if (snap && snap.metadata.index > this.appliedIndex) {
       await this.restoreFromSnapshot(snap.metadata.index, snap.metadata.confState, snap.data);
