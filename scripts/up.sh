@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Brings up the local cluster on this machine (fresh Debian 12, as root). For now the cluster is
-# its replicated store: three bin/store members on loopback, like etcd's own Procfile.
-# Idempotent: members already running are left alone. `scripts/up.sh down` stops them.
+# its control plane: three bin/store members on loopback, like etcd's own Procfile, and the API
+# server (bin/api) on https://127.0.0.1:6443 with admin.kubeconfig for kubectl.
+# Idempotent: processes already running are left alone. `scripts/up.sh down` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 source scripts/lib/install.sh
-state="${STATE_DIR:-/var/lib/meshctl}/local/store"
+cluster_dir="${STATE_DIR:-/var/lib/meshctl}/local"
+state="$cluster_dir/store"
 
 if [ "${1:-}" = "down" ]; then
+  if [ -f "$cluster_dir/api.pid" ] && kill -0 "$(cat "$cluster_dir/api.pid")" 2>/dev/null; then kill -TERM "$(cat "$cluster_dir/api.pid")"; fi
+  rm -f "$cluster_dir/api.pid"
   for n in 1 2 3; do
     pidfile="$state/infra$n.pid"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then kill -TERM "$(cat "$pidfile")"; fi
     rm -f "$pidfile"
   done
-  echo "store members stopped (data kept in $state)"
+  echo "API server and store members stopped (data kept in $cluster_dir)"
   exit 0
 fi
 
@@ -45,22 +49,49 @@ done
 
 endpoints="127.0.0.1:12379,127.0.0.1:22379,127.0.0.1:32379"
 echo "==> waiting for a leader"
+store_ready=0
 for _ in $(seq 1 60); do
   if ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint health >/dev/null 2>&1 &&
     ETCDCTL_API=3 etcdctl --endpoints="$endpoints" put /hello world >/dev/null 2>&1; then
-    ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint status -w table
+    store_ready=1
+    break
+  fi
+  sleep 0.5
+done
+if [ "$store_ready" != 1 ]; then
+  echo "the store did not become healthy in 30 s; see the logs in $state" >&2
+  exit 1
+fi
+ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint status -w table
+
+api_pid="$cluster_dir/api.pid"
+if [ -f "$api_pid" ] && kill -0 "$(cat "$api_pid")" 2>/dev/null; then
+  echo "API server already running (pid $(cat "$api_pid"))"
+else
+  setsid "$root/bin/api" --etcd-servers "http://127.0.0.1:12379,http://127.0.0.1:22379,http://127.0.0.1:32379" \
+    --bind-address 127.0.0.1 --secure-port 6443 --cert-dir "$cluster_dir/pki" \
+    >>"$cluster_dir/api.log" 2>&1 </dev/null &
+  echo $! >"$api_pid"
+  echo "started the API server (pid $!, log $cluster_dir/api.log)"
+fi
+echo "==> waiting for the API server"
+for _ in $(seq 1 60); do
+  if [ -f "$cluster_dir/pki/admin.kubeconfig" ] &&
+    kubectl --kubeconfig "$cluster_dir/pki/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1; then
+    ln -sf "$cluster_dir/pki/admin.kubeconfig" "$cluster_dir/admin.kubeconfig"
+    kubectl --kubeconfig "$cluster_dir/admin.kubeconfig" get namespaces
     cat <<EOT
 
-The store is up: three members on loopback, speaking the etcd v3 API.
+The control plane is up: three store members (etcd v3 API) and the API server.
+  export KUBECONFIG=$cluster_dir/admin.kubeconfig
+  kubectl get namespaces && kubectl api-resources
   export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=$endpoints
-  etcdctl put foo bar && etcdctl get foo
   etcdctl member list -w table
-Metrics and health: http://127.0.0.1:12381/metrics, http://127.0.0.1:12381/health
-Logs: $state/infra{1,2,3}.log    Stop: scripts/up.sh down
+Logs: $state/infra{1,2,3}.log, $cluster_dir/api.log    Stop: scripts/up.sh down
 EOT
     exit 0
   fi
   sleep 0.5
 done
-echo "the store did not become healthy in 30 s; see the logs in $state" >&2
+echo "the API server did not become ready in 30 s; see $cluster_dir/api.log" >&2
 exit 1

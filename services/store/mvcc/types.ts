@@ -92,6 +92,8 @@ export interface WatchBatch {
 export interface Watcher {
   cancel(): void;
   readonly id: number;
+  /** Caught up: every event up to the current revision has gone to the sink. */
+  readonly synced: boolean;
 }
 
 export type WatchSink = (batch: WatchBatch) => void;

@@ -70,9 +70,13 @@ export class WatchHub {
       this.unsynced.add(w);
       this.backlogListener?.();
     }
+    const unsynced = this.unsynced;
     return {
       id: w.id,
       cancel: () => this.cancel(w),
+      get synced(): boolean {
+        return !w.cancelled && !unsynced.has(w);
+      },
     };
   }
 

@@ -264,7 +264,8 @@ function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
 
       const progressTimer = setInterval(() => {
         for (const w of watches.values()) {
-          if (w.progressNotify && !w.sentSinceProgress) send({ header: s.header(), watch_id: w.id, events: [] });
+          // As etcd: only a watcher that is caught up may claim the current revision.
+          if (w.progressNotify && !w.sentSinceProgress && w.watcher.synced) send({ header: s.header(), watch_id: w.id, events: [] });
           w.sentSinceProgress = false;
         }
       }, opts.progressNotifyIntervalMs);
@@ -294,7 +295,7 @@ function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
             sentSinceProgress: false,
           };
           send({ header: s.header(), watch_id: id, created: true });
-          const placeholder = { ...base, watcher: { cancel: () => undefined, id: -1 } as Watcher };
+          const placeholder = { ...base, watcher: { cancel: () => undefined, id: -1, synced: false } as Watcher };
           watches.set(id, placeholder);
           placeholder.watcher = startWatch(base, start);
         } else if (req.cancel_request) {
@@ -306,7 +307,14 @@ function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
           }
           send({ header: s.header(), watch_id: id, canceled: true });
         } else if (req.progress_request) {
-          send({ header: s.header(), watch_id: '-1' });
+          // The answer promises that every event up to its revision was sent, so (as etcd)
+          // it waits until every watch on the stream has caught up.
+          const answer = (): void => {
+            if (closed) return;
+            if ([...watches.values()].every((w) => w.watcher.synced)) send({ header: s.header(), watch_id: '-1' });
+            else setTimeout(answer, 1);
+          };
+          answer();
         }
       });
       const close = (): void => {

@@ -1,0 +1,177 @@
+// bin/api: wires flags, certificates, the store connection, HTTPS and signals around the API
+// server's core.
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import type { KubeObject } from '../../lib/api/object.js';
+import { isRecord } from '../../lib/api/object.js';
+import { ApiServerCore, SYSTEM_USER } from './api-server.js';
+import { Defaulting } from './admission/defaulting.js';
+import { Validation } from './admission/validation.js';
+import { authenticate, peerCertificateOf } from './auth/authenticate.js';
+import { bootstrapPolicy } from './auth/bootstrap-policy.js';
+import { ensureCertDir, writeKubeconfig } from './auth/cert-dir.js';
+import { NodeAuthorizer } from './auth/node-authorizer.js';
+import { nodeRestrictionPlugin } from './auth/node-restriction.js';
+import { authorize } from './auth/rbac.js';
+import type { RbacPolicySource } from './auth/rbac.js';
+import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
+import { ConfigError, HELP, parseApiArgs } from './config.js';
+import type { ApiConfig } from './config.js';
+import { genericPatch, patchApplier } from './extensions.js';
+import { ApiHandler, requestAttributes } from './http/api-handler.js';
+import type { SubresourceHandler } from './http/api-handler.js';
+import { toTable } from './printers/index.js';
+import { openapi, patchMetaFor, validateFields } from './schema-bridge.js';
+import { EtcdStorage } from './storage/etcd-storage.js';
+import { BindingSubresource, EvictionSubresource } from './subresources/binding.js';
+import { ScaleSubresource } from './subresources/scale.js';
+import { TokenSubresource } from './subresources/token.js';
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
+}
+
+async function run(cfg: ApiConfig): Promise<void> {
+  const hostIps = [...new Set([cfg.advertiseAddress, ...(cfg.bindAddress !== '0.0.0.0' ? [cfg.bindAddress] : [])])];
+  const certs = await ensureCertDir(cfg.certDir, { hostIps });
+  for (const w of certs.warnings) log('warn', 'certificate directory', { warning: w });
+  const kubeconfigPath = path.join(cfg.certDir, 'admin.kubeconfig');
+  if (!existsSync(kubeconfigPath)) {
+    await writeKubeconfig(kubeconfigPath, {
+      server: `https://${cfg.advertiseAddress}:${cfg.securePort}`,
+      caPem: certs.ca.certPem,
+      clientCertPem: certs.admin.certPem,
+      clientKeyPem: certs.admin.keyPem,
+      clusterName: 'meshkube',
+      userName: 'kubernetes-admin',
+      contextName: 'kubernetes-admin@meshkube',
+    });
+  }
+
+  const storage = new EtcdStorage(cfg.etcdServers);
+  const core: { c?: ApiServerCore } = {};
+  const cached = (group: string, resource: string, ns: string, name: string): KubeObject | undefined => {
+    const s = core.c?.store(group, resource);
+    return s?.cache.get(s.key(ns, name))?.obj;
+  };
+  const c = new ApiServerCore({
+    config: cfg,
+    storage,
+    mutating: [new Defaulting()],
+    validating: [new Validation(), nodeRestrictionPlugin({ getPod: (ns, name) => cached('', 'pods', ns, name) })],
+    bootstrapObjects: bootstrapPolicy(),
+    log: (msg, fields) => log('info', msg, fields),
+  });
+  core.c = c;
+
+  const rbacSource: RbacPolicySource = {
+    listClusterRoleBindings: () => c.store('rbac.authorization.k8s.io', 'clusterrolebindings').cache.snapshot().items.map((i) => i.obj),
+    listRoleBindings: (ns) => {
+      const s = c.store('rbac.authorization.k8s.io', 'rolebindings');
+      return s.cache.snapshot().items.filter((i) => i.obj.metadata.namespace === ns).map((i) => i.obj);
+    },
+    getClusterRole: (name) => cached('rbac.authorization.k8s.io', 'clusterroles', '', name),
+    getRole: (ns, name) => cached('rbac.authorization.k8s.io', 'roles', ns, name),
+  };
+  const verifyToken = serviceAccountTokenAuthenticator({
+    publicKeys: certs.serviceAccountPublicKeyPem,
+    lookup: {
+      getServiceAccount: (ns, name) => cached('', 'serviceaccounts', ns, name),
+      getPod: (ns, name) => cached('', 'pods', ns, name),
+    },
+  });
+  const nodeAuthorizer = new NodeAuthorizer((node) =>
+    c.store('', 'pods').cache.snapshot().items.map((i) => i.obj).filter((p) => isRecord(p.spec) && p.spec.nodeName === node),
+  );
+  const subresources = new Map<string, SubresourceHandler>([
+    ['deployments/scale', new ScaleSubresource(genericPatch)],
+    ['replicasets/scale', new ScaleSubresource(genericPatch)],
+    ['pods/binding', new BindingSubresource(() => new Date())],
+    ['pods/eviction', new EvictionSubresource()],
+    ['serviceaccounts/token', new TokenSubresource(certs.serviceAccountKeyPem, (ns, name) => cached('', 'pods', ns, name), (name) => cached('', 'nodes', '', name))],
+  ]);
+  const handler = new ApiHandler({
+    resources: [...c.stores.values()].map((s) => s.info),
+    stores: c.stores,
+    serverAddress: `${cfg.advertiseAddress}:${cfg.securePort}`,
+    now: () => new Date(),
+    toTable: (key, objects, opts) => toTable(key, objects, opts) as unknown as Record<string, unknown>,
+    applyPatch: patchApplier(patchMetaFor),
+    validateFields,
+    authenticate: async (req: IncomingMessage) => {
+      const socket = req.socket as TLSSocket;
+      return authenticate({ peerCertificate: peerCertificateOf(socket), authorization: req.headers.authorization }, { verifyToken });
+    },
+    presentsCredentials: (req: IncomingMessage) => req.headers.authorization !== undefined || peerCertificateOf(req.socket as TLSSocket) !== undefined,
+    authorizer: {
+      authorize: async (user, info) => {
+        const attrs = requestAttributes(user, info);
+        return nodeAuthorizer.authorize(attrs) ?? authorize(attrs, rbacSource);
+      },
+    },
+    openapi,
+    subresources,
+    bookmarkIntervalMs: cfg.watchBookmarkIntervalMs,
+    isReady: () => c.isReady,
+    log: (msg, fields) => log('error', msg, fields),
+  });
+
+  const server = https.createServer(
+    {
+      key: certs.server.keyPem,
+      cert: certs.server.certPem,
+      ca: certs.ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (req, res) => void handler.handle(req, res),
+  );
+  server.keepAliveTimeout = 65_000;
+  await c.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.securePort, cfg.bindAddress, resolve);
+  });
+  log('info', 'serving', { address: `https://${cfg.bindAddress}:${cfg.securePort}`, etcdServers: cfg.etcdServers, kubeconfig: kubeconfigPath, user: SYSTEM_USER.name });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'shutting down', { why: signal });
+    server.close();
+    server.closeAllConnections();
+    c.stop();
+    storage.close();
+    log('info', 'stopped');
+    setTimeout(() => process.exit(0), 50).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function main(): void {
+  let cfg: ApiConfig | 'help';
+  try {
+    cfg = parseApiArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`api: ${err.message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (cfg === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  run(cfg).catch((err: unknown) => {
+    log('error', 'fatal', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.exit(1);
+  });
+}
+
+main();
