@@ -469,6 +469,17 @@ export class ApiHandler {
       }
       return `${JSON.stringify({ type, object: presented })}\n`;
     };
+    /** Plain JSON lines are the same for every watcher of a version: encode once per event. */
+    const encodeShared = (ev: CacheEvent, type: string, obj: KubeObject): string => {
+      if (form.kind === 'table' || type !== ev.type) return encode(type, obj);
+      ev.encoded ??= new Map();
+      let line = ev.encoded.get(info.version);
+      if (line === undefined) {
+        line = encode(type, obj);
+        ev.encoded.set(info.version, line);
+      }
+      return line;
+    };
     const write = (line: string): void => {
       if (closed) return;
       res.write(line);
@@ -482,13 +493,13 @@ export class ApiHandler {
         const prev = ev.prevObj ? match(ev.prevObj) : false;
         lastRv = ev.revision;
         if (ev.type === 'ADDED') {
-          if (cur) write(encode('ADDED', ev.obj));
+          if (cur) write(encodeShared(ev, 'ADDED', ev.obj));
         } else if (ev.type === 'MODIFIED') {
-          if (cur && prev) write(encode('MODIFIED', ev.obj));
+          if (cur && prev) write(encodeShared(ev, 'MODIFIED', ev.obj));
           else if (cur) write(encode('ADDED', ev.obj));
           else if (prev && ev.prevObj) write(encode('DELETED', { ...ev.prevObj, metadata: { ...ev.prevObj.metadata, resourceVersion: String(ev.revision) } }));
         } else if (prev || cur) {
-          write(encode('DELETED', ev.obj));
+          write(encodeShared(ev, 'DELETED', ev.obj));
         }
       },
       terminate: (reason) => {

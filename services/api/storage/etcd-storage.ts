@@ -234,9 +234,12 @@ export class EtcdStorage {
         end(compacted > 0 ? { compacted } : { error: new Error(`store watch cancelled: ${res.cancel_reason}`) });
         return;
       }
+      // The creation answer carries the member's current revision, not how far this watch has
+      // got: events from the start revision up to it are still to come.
+      if (res.created) return;
       const rev = Number(res.header?.revision ?? 0);
       if (res.events.length === 0) {
-        handlers.onEvents([], rev);
+        handlers.onEvents([], rev); // a progress notification
         return;
       }
       const events: StorageEvent[] = res.events.map((e) => {

@@ -15,8 +15,8 @@ export interface CacheEvent {
   /** The object before the change, for MODIFIED and DELETED. */
   prevObj?: KubeObject;
   revision: number;
-  /** The event encoded once as a watch event line ({"type":...,"object":...}), shared by plain watchers. */
-  json?: string;
+  /** Encoded watch event lines by version served, shared by the watchers of that version. */
+  encoded?: Map<string, string>;
 }
 
 export interface CachedObject {
