@@ -18,7 +18,8 @@ export function patchMetaFor(res: ResourceInfo, version: string): PatchMeta {
  * refused under Strict, reported as warnings under Warn (kubectl's default), ignored under Ignore.
  */
 export const validateFields: FieldValidator = (res, version, body, mode) => {
-  const { unknown, errors } = checkFields(res.group, version, res.kind, body);
+  // Unknown fields are also removed from the body, as decoding into Go types drops them.
+  const { unknown, errors } = checkFields(res.group, version, res.kind, body, { prune: mode !== 'Strict' });
   const name = isRecord(body) && isRecord(body.metadata) && typeof body.metadata.name === 'string' ? body.metadata.name : '';
   const custom = res.group.endsWith('.istio.io');
   // Kubernetes decodes built-in kinds before it looks for unknown fields; CRDs the other way round.

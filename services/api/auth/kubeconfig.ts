@@ -39,5 +39,5 @@ export function kubeconfigObject(opts: KubeconfigOptions): Record<string, unknow
 
 export function kubeconfigYaml(opts: KubeconfigOptions): string {
   // Values are quoted: kubectl reads YAML 1.1, where a bare n, y, on or off would be a boolean.
-  return stringify(kubeconfigObject(opts), { lineWidth: 0, indentSeq: false, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  return stringify(kubeconfigObject(opts), { lineWidth: 0, indentSeq: false, version: '1.1' });
 }

@@ -21,10 +21,10 @@ import type { KindKey } from '../registry/resources.js';
 import { RevisionCompactedError, StorageUnavailableError } from '../storage/etcd-storage.js';
 import type { CacheEvent, CacheWatcher } from '../storage/watch-cache.js';
 import { CacheNotReadyError, TooOldResourceVersionError } from '../storage/watch-cache.js';
-import { MAX_REQUEST_BODY_BYTES, PatchContentTypes, decodeBody, decodePatch, responseForm } from './content.js';
+import { BodyDecodeError, MAX_REQUEST_BODY_BYTES, PatchContentTypes, decodeBody, decodePatch, responseForm, summarizeBody } from './content.js';
 import type { ResponseForm } from './content.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
-import { fieldValue, supportedFields } from './field-getter.js';
+import { fieldValue, hasCustomFieldSelectors, supportedFields } from './field-getter.js';
 import { requestInfo } from './request-info.js';
 import type { RequestInfo, ResourceRequestInfo } from './request-info.js';
 
@@ -121,7 +121,7 @@ export class ApiHandler {
       }
       await this.resource(info, url.searchParams, req, res, user);
     } catch (err) {
-      this.writeError(res, err, req);
+      this.writeError(res, err, req, findKindFor(req.url));
     }
   }
 
@@ -134,23 +134,28 @@ export class ApiHandler {
   private writeJson(res: ServerResponse, code: number, body: unknown, warnings: readonly string[] = []): void {
     const text = JSON.stringify(body);
     const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
-    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    if (warnings.length > 0) headers.Warning = warnings.map(warningHeaderValue);
     res.writeHead(code, headers);
     res.end(text);
   }
 
-  writeError(res: ServerResponse, err: unknown, req?: IncomingMessage): void {
-    const se = this.toStatusError(err);
+  writeError(res: ServerResponse, err: unknown, req?: IncomingMessage, kind = ''): void {
+    const se = this.toStatusError(err, kind);
     if (se.code >= 500) this.deps.log('request failed', { method: req?.method, url: req?.url, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    // An oversized body was drained, not read: this connection carries no further request.
+    if (se.code === 413) res.setHeader('Connection', 'close');
     this.writeJson(res, se.code, se.toStatus());
   }
 
-  private toStatusError(err: unknown): StatusError {
+  private toStatusError(err: unknown, kind = ''): StatusError {
     if (err instanceof StatusError) return err;
+    if (err instanceof BodyDecodeError) {
+      return Errors.badRequest(`the object provided is unrecognized (must be of type ${kind || 'Object'}): ${err.detail} (${summarizeBody(err.body)})`);
+    }
     if (err instanceof SelectorParseError) return Errors.badRequest(err.message);
     if (err instanceof TooOldResourceVersionError) return Errors.resourceVersionTooOld(String(err.requested), err.oldest);
     if (err instanceof RevisionCompactedError) return Errors.gone('The resourceVersion for the provided list is too old.');
@@ -202,16 +207,35 @@ export class ApiHandler {
 
   // ---- resources ------------------------------------------------------------------------
 
-  private async readBody(req: IncomingMessage): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      const b = chunk as Buffer;
-      size += b.length;
-      if (size > MAX_REQUEST_BODY_BYTES) throw Errors.tooLarge(MAX_REQUEST_BODY_BYTES);
-      chunks.push(b);
-    }
-    return Buffer.concat(chunks);
+  /**
+   * Reads the body up to the size limit. Past it, the rest is drained (bounded) before the 413
+   * goes out, so the client reads the answer instead of a reset connection.
+   */
+  private readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      const fail = (): void => reject(Errors.tooLarge(MAX_REQUEST_BODY_BYTES));
+      req.on('data', (b: Buffer) => {
+        size += b.length;
+        if (tooLarge) {
+          if (size > 8 * MAX_REQUEST_BODY_BYTES) req.destroy();
+          return;
+        }
+        if (size > MAX_REQUEST_BODY_BYTES) {
+          tooLarge = true;
+          chunks.length = 0;
+          return;
+        }
+        chunks.push(b);
+      });
+      req.on('end', () => (tooLarge ? fail() : resolve(Buffer.concat(chunks))));
+      req.on('error', (err) => reject(tooLarge ? Errors.tooLarge(MAX_REQUEST_BODY_BYTES) : err));
+      req.on('close', () => {
+        if (tooLarge) fail();
+      });
+    });
   }
 
   private async resource(info: ResourceRequestInfo, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, user: RequestUser): Promise<void> {
@@ -323,8 +347,14 @@ export class ApiHandler {
   private selectors(resInfo: ResourceInfo, query: URLSearchParams): { labels: LabelSelector; fields: FieldSelector } {
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
     const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
-    const bad = unsupportedField(fields, supportedFields(resInfo));
-    if (bad !== undefined) throw Errors.badRequest(`field label not supported: ${bad}`);
+    const supported = supportedFields(resInfo);
+    const bad = unsupportedField(fields, supported);
+    if (bad !== undefined) {
+      // Kinds with their own field-label conversion say "not supported"; the default lists what is.
+      throw Errors.badRequest(
+        hasCustomFieldSelectors(resInfo) ? `field label not supported: ${bad}` : `"${bad}" is not a known field selector: only ${supported.map((f) => `"${f}"`).join(', ')}`,
+      );
+    }
     return { labels, fields };
   }
 
@@ -540,6 +570,25 @@ export class ApiHandler {
     const seconds = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800);
     timers.timeout = setTimeout(stop, seconds * 1000);
   }
+}
+
+/**
+ * A Warning header value as Kubernetes sends it: `299 - "text"`, the text in UTF-8. Node takes
+ * header strings as Latin-1, so the UTF-8 bytes are passed that way; control characters
+ * (which no header may carry) are escaped as Go's %q would.
+ */
+export function warningHeaderValue(text: string): string {
+  // JSON.stringify has escaped every control character but DEL already; tab is fine in a header.
+  const quoted = JSON.stringify(text).replace(/\u007f/g, '\\x7f');
+  return Buffer.from(`299 - ${quoted}`, 'utf8').toString('latin1');
+}
+
+/** The kind a request URL addresses, for error messages ("" if none). */
+function findKindFor(url: string | undefined): string {
+  const u = new URL(url ?? '/', 'https://localhost');
+  const info = requestInfo('GET', u.pathname, new URLSearchParams());
+  if (!info.isResourceRequest) return '';
+  return findResource(info.group, info.version, info.resource)?.kind ?? '';
 }
 
 /** The authorizer's view of a request. */

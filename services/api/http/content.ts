@@ -29,8 +29,8 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     }
   }
   const text = raw.toString('utf8');
-  if (type === '' || type === 'application/json' || type === '*/*') return parseJson(text);
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYamlBody(text);
+  if (type === '' || type === 'application/json' || type === '*/*') return requireObject(parseJson(text, raw), raw);
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return requireObject(parseYamlBody(text, raw), raw);
   throw Errors.unsupportedMediaType(type, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
 }
 
@@ -40,24 +40,122 @@ export function decodePatch(raw: Buffer, contentType: string | undefined): { pat
   const allowed = Object.values(PatchContentTypes) as string[];
   if (!allowed.includes(type)) throw Errors.unsupportedMediaType(type, allowed);
   const text = raw.toString('utf8');
-  return { patchType: type, patch: type === PatchContentTypes.apply ? parseYamlBody(text) : parseJson(text) };
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') throw Errors.badRequest('the body of the request is empty');
   try {
-    return JSON.parse(text);
+    return { patchType: type, patch: type === PatchContentTypes.apply ? parseYamlBody(text, raw) : parseJson(text, raw) };
   } catch (err) {
-    throw Errors.badRequest(`the body of the request could not be decoded: ${err instanceof Error ? err.message : String(err)}`);
+    // A patch is not an object of the kind yet: Kubernetes reports the decoder's error as is.
+    if (err instanceof BodyDecodeError) throw Errors.badRequest(err.detail.replace("couldn't get version/kind; json parse error: ", ''));
+    throw err;
   }
 }
 
-function parseYamlBody(text: string): unknown {
-  try {
-    return parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    throw Errors.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+/** Deeper documents are refused before parsing: later recursive walks must not exhaust the stack. */
+export const MAX_NESTING_DEPTH = 1000;
+
+function checkNesting(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > MAX_NESTING_DEPTH) throw Errors.badRequest(`the body of the request is nested deeper than ${MAX_NESTING_DEPTH} levels`);
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
   }
+}
+
+/**
+ * A body that is not a JSON (or YAML) object. The handler, which knows the kind, turns it into
+ * Kubernetes' "the object provided is unrecognized (must be of type X): ..." 400.
+ */
+export class BodyDecodeError extends Error {
+  override readonly name = 'BodyDecodeError';
+  constructor(
+    /** The decoder's complaint, in encoding/json's words where we can match them. */
+    readonly detail: string,
+    readonly body: Buffer,
+  ) {
+    super(detail);
+  }
+}
+
+/** The type Kubernetes first decodes a body into, as Go names it in its errors. */
+const FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+function jsonKindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/** JavaScript's JSON.parse messages in the words of Go's encoding/json, for the usual cases. */
+function goJsonError(err: unknown, text: string): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Unexpected end of JSON input|Unterminated string/.test(msg)) return 'unexpected end of JSON input';
+  const at = /at position (\d+)/.exec(msg);
+  if (at && Number(at[1]) >= text.length) return 'unexpected end of JSON input';
+  const ch = at ? text[Number(at[1])] : undefined;
+  if (ch !== undefined && /property name/.test(msg)) return `invalid character '${ch}' looking for beginning of object key string`;
+  if (ch !== undefined) return `invalid character '${ch}' looking for beginning of value`;
+  return msg.charAt(0).toLowerCase() + msg.slice(1);
+}
+
+function parseJson(text: string, raw: Buffer = Buffer.from(text)): unknown {
+  if (text.trim() === '') throw new BodyDecodeError('unexpected end of JSON input', raw);
+  checkNesting(text);
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${goJsonError(err, text)}`, raw);
+  }
+  return v;
+}
+
+/** Objects only: Kubernetes reads apiVersion and kind out of the body first. */
+function requireObject(v: unknown, raw: Buffer): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new BodyDecodeError(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(v)} into Go value of type ${FIND_KIND_TYPE}`, raw);
+  }
+  return v;
+}
+
+function parseYamlBody(text: string, raw: Buffer = Buffer.from(text)): unknown {
+  checkNesting(text);
+  try {
+    const v: unknown = parseYaml(text, { maxAliasCount: 100 });
+    if (nestedDeeperThan(v, MAX_NESTING_DEPTH)) throw new BodyDecodeError(`the body of the request is nested deeper than ${MAX_NESTING_DEPTH} levels`, raw);
+    return v;
+  } catch (err) {
+    if (err instanceof BodyDecodeError) throw err;
+    const e = err as { message?: string; linePos?: { line: number }[] };
+    const line = e.linePos?.[0]?.line;
+    const msg = (e.message ?? String(err)).split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+    throw new BodyDecodeError(`yaml: ${line !== undefined ? `line ${line}: ` : ''}${msg}`, raw);
+  }
+}
+
+/** Block-style YAML nests by indentation, which the bracket count cannot see. */
+function nestedDeeperThan(v: unknown, max: number): boolean {
+  let level: unknown[] = [v];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > max) return true;
+    const next: unknown[] = [];
+    for (const x of level) if (typeof x === 'object' && x !== null) next.push(...Object.values(x));
+    level = next;
+  }
+  return false;
+}
+
+/** handlers.summarizeData: how kube-apiserver quotes an undecodable body (30 bytes, hex unless JSON). */
+export function summarizeBody(body: Buffer): string {
+  if (body.length === 0) return '<empty>';
+  const head = body.subarray(0, 30);
+  const text = head[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return body.length > 30 ? `${text} ...` : text;
 }
 
 export type ResponseForm = { kind: 'object' } | { kind: 'table'; includeObject: 'None' | 'Metadata' | 'Object' };

@@ -15,6 +15,11 @@ const BY_KIND: Record<string, readonly string[]> = {
   'apps/ReplicaSet': [...COMMON, 'status.replicas'],
 };
 
+/** Kinds with a field-label conversion of their own (others accept only the metadata fields). */
+export function hasCustomFieldSelectors(res: ResourceInfo): boolean {
+  return BY_KIND[`${res.group}/${res.kind}`] !== undefined;
+}
+
 export function supportedFields(res: ResourceInfo): readonly string[] {
   return BY_KIND[`${res.group}/${res.kind}`] ?? COMMON;
 }

@@ -145,7 +145,7 @@ export class ResourceStore {
       throw Errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
     }
     if (body.kind !== undefined && body.kind !== '' && body.kind !== this.info.kind) {
-      throw Errors.badRequest(`${this.info.kind} in version "${version}" cannot be handled as a ${this.info.kind}: the kind in the data (${String(body.kind)}) does not match the expected kind (${this.info.kind})`);
+      throw Errors.badRequest(`${String(body.kind)} in version "${version}" cannot be handled as a ${this.info.kind}: the kind in the data (${String(body.kind)}) does not match the expected kind (${this.info.kind})`);
     }
     if (body.metadata !== undefined && !isRecord(body.metadata)) {
       throw Errors.badRequest(`${this.info.kind} in version "${version}" cannot be handled as a ${this.info.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${this.info.kind}.metadata of type v1.ObjectMeta`);

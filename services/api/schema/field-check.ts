@@ -39,6 +39,8 @@ interface Walk {
   errors: FieldError[];
   /** Index in errors of the first error that stops Go's decoder. */
   firstFatal: number | undefined;
+  /** Delete unknown fields from the value as they are found (Kubernetes drops them on decode). */
+  prune?: boolean;
 }
 
 function join(path: string, name: string): string {
@@ -238,6 +240,7 @@ function walkObject(w: Walk, value: unknown, s: Schema, path: string, go: GoCont
       walk(w, child, additional, childPath, go, struct);
     } else {
       w.unknown.push(childPath);
+      if (w.prune) delete (value as Record<string, unknown>)[key];
     }
   }
 }
@@ -246,10 +249,10 @@ function walkObject(w: Walk, value: unknown, s: Schema, path: string, go: GoCont
  * Checks `obj` against the schema of group/version/kind. Unknown kinds (no schema) yield no
  * findings. Subtrees marked x-kubernetes-preserve-unknown-fields are not looked into.
  */
-export function checkFields(group: string, version: string, kind: string, obj: unknown): FieldCheckResult {
+export function checkFields(group: string, version: string, kind: string, obj: unknown, opts: { prune?: boolean } = {}): FieldCheckResult {
   const ks = schemaFor(group, version, kind);
   if (!ks) return { unknown: [], errors: [] };
-  const w: Walk = { custom: ks.custom, unknown: [], errors: [], firstFatal: undefined };
+  const w: Walk = { custom: ks.custom, unknown: [], errors: [], firstFatal: undefined, prune: opts.prune === true };
   walk(w, obj, { $ref: ks.name }, '', undefined, structNameOfDefinition(ks.name));
   const unknown = [...new Set(w.unknown)].slice(0, MAX_STRICT_ERRORS);
   const errors = [...w.errors];

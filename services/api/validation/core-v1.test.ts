@@ -63,7 +63,7 @@ describe('core/v1 create validation', () => {
     ['/Secret', 'tls secrets need their keys', (o) => (o.type = 'kubernetes.io/tls'), 'data[tls.crt]: Required value'],
     ['/ConfigMap', 'data keys', (o) => (at(o, 'data')['..bad'] = 'x'), `data[..bad]: Invalid value: "..bad": must not start with '..'`],
     ['/ConfigMap', 'keys in both maps', (o) => (at(o, 'data').blob = 'x'), 'data[blob]: Invalid value: "blob": duplicate of key present in binaryData'],
-    ['/ConfigMap', 'size limit', (o) => (at(o, 'data').big = 'x'.repeat(1024 * 1024)), 'Too long: may not be more than 1048576 bytes'],
+    ['/ConfigMap', 'size limit', (o) => (at(o, 'data').big = 'x'.repeat(1024 * 1024)), '[]: Too long: may not be more than 1048576 bytes'],
     ['/Endpoints', 'addresses required', (o) => (at(o, 'subsets', 0).addresses = []), 'subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`'],
     [
       '/Endpoints',

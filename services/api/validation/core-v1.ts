@@ -245,7 +245,7 @@ export function validateConfigMap(obj: KubeObject): FieldError[] {
     for (const msg of isConfigMapKey(key)) errs.push(fieldErrors.invalid(FieldPath.root('binaryData').key(key), key, msg));
     total += base64Length(value) ?? 0;
   }
-  if (total > MAX_SECRET_SIZE) errs.push(fieldErrors.tooLong('', '', MAX_SECRET_SIZE));
+  if (total > MAX_SECRET_SIZE) errs.push(fieldErrors.tooLong('[]', '', MAX_SECRET_SIZE));
   return errs;
 }
 

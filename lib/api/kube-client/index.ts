@@ -1,0 +1,20 @@
+// The API client other services and meshctl build on.
+export { ApiError, apiErrorFromResponse, isApiError, isStatus } from './api-error.js';
+export type { ApiResource, PathOptions } from './api-resource.js';
+export { apiVersionOf, groupKindLower, groupResource, parseApiVersion, resourcePath } from './api-resource.js';
+export { Discovery, parseResourceList } from './discovery.js';
+export type { DiscoveryFetch } from './discovery.js';
+export { KubeClient, PATCH_CONTENT_TYPES, warningTexts } from './kube-client.js';
+export type { ClientOptions, DeleteOptions, FromKubeconfigOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchType, WatchOptions, WriteOptions } from './kube-client.js';
+export { KubeconfigError, emptyKubeconfig, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
+export type { Kubeconfig, KubeconfigCluster, KubeconfigContext, KubeconfigUser } from './kubeconfig.js';
+export { kubeconfigPaths, loadKubeconfig } from './kubeconfig-loader.js';
+export type { KubeconfigSource } from './kubeconfig-loader.js';
+export { UnknownResourceError, resolveKind, resolveResource, resourcesInCategory } from './resolve-resource.js';
+export { DEFAULT_SERVER, restConfigFrom, selectContext } from './rest-config.js';
+export type { ConfigOverrides, RestConfig, SelectedContext } from './rest-config.js';
+export { TABLE_ACCEPT, isTable } from './table.js';
+export type { Table, TableColumnDefinition, TableRow } from './table.js';
+export { ConnectionError, HttpTransport } from './transport.js';
+export type { HttpRequest, HttpResponse, QueryValue, StreamResponse } from './transport.js';
+export { WatchDecodeError, decodeWatchEvents } from './watch-stream.js';
