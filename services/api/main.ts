@@ -12,7 +12,7 @@ import { Defaulting } from './admission/defaulting.js';
 import { Validation } from './admission/validation.js';
 import { authenticate, peerCertificateOf } from './auth/authenticate.js';
 import { bootstrapPolicy } from './auth/bootstrap-policy.js';
-import { ensureCertDir, writeKubeconfig } from './auth/cert-dir.js';
+import { ensureCertDir, issueComponentCredentials, writeKubeconfig } from './auth/cert-dir.js';
 import { NodeAuthorizer } from './auth/node-authorizer.js';
 import { nodeRestrictionPlugin } from './auth/node-restriction.js';
 import { authorize } from './auth/rbac.js';
@@ -27,6 +27,7 @@ import { toTable } from './printers/index.js';
 import { openapi, patchMetaFor, validateFields } from './schema-bridge.js';
 import { EtcdStorage } from './storage/etcd-storage.js';
 import { BindingSubresource, EvictionSubresource } from './subresources/binding.js';
+import { LogSubresource } from './subresources/log.js';
 import { ScaleSubresource } from './subresources/scale.js';
 import { TokenSubresource } from './subresources/token.js';
 
@@ -51,6 +52,8 @@ async function run(cfg: ApiConfig): Promise<void> {
     });
   }
 
+  // The identity the API server shows node agents when it proxies logs (kube-apiserver-kubelet-client).
+  const kubeletClient = await issueComponentCredentials(cfg.certDir, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
   const storage = new EtcdStorage(cfg.etcdServers);
   const core: { c?: ApiServerCore } = {};
   const cached = (group: string, resource: string, ns: string, name: string): KubeObject | undefined => {
@@ -91,6 +94,7 @@ async function run(cfg: ApiConfig): Promise<void> {
     ['replicasets/scale', new ScaleSubresource(genericPatch)],
     ['pods/binding', new BindingSubresource(() => new Date())],
     ['pods/eviction', new EvictionSubresource()],
+    ['pods/log', new LogSubresource({ ca: certs.ca.certPem, cert: kubeletClient.certPem, key: kubeletClient.keyPem }, (name) => cached('', 'nodes', '', name))],
     ['serviceaccounts/token', new TokenSubresource(certs.serviceAccountKeyPem, (ns, name) => cached('', 'pods', ns, name), (name) => cached('', 'nodes', '', name))],
   ]);
   const handler = new ApiHandler({

@@ -51,8 +51,14 @@ export interface OpenApiSource {
   v3(path: string): unknown;
 }
 
+/** A subresource answer streamed through (pods/log from the node agent). */
+export interface StreamingResult {
+  stream: NodeJS.ReadableStream & { destroy(): void };
+  contentType: string;
+}
+
 export interface SubresourceHandler {
-  handle(ctx: SubresourceContext): Promise<{ code: number; body: unknown }>;
+  handle(ctx: SubresourceContext): Promise<{ code: number; body: unknown } | StreamingResult>;
 }
 
 export interface SubresourceContext {
@@ -254,6 +260,12 @@ export class ApiHandler {
         throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       }
       const out = await handler.handle({ info, res: resInfo, store, req, body: () => this.readBody(req), ctx, query });
+      if ('stream' in out) {
+        res.writeHead(200, { 'Content-Type': out.contentType, 'Cache-Control': 'no-cache, private' });
+        req.on('close', () => out.stream.destroy());
+        out.stream.pipe(res);
+        return;
+      }
       if (out.body instanceof Buffer || typeof out.body === 'string') {
         res.writeHead(out.code, { 'Content-Type': 'text/plain' });
         res.end(out.body);
