@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueServerCert } from '../../services/api/auth/pki.js';
 import { ApiCluster } from '../support/api-cluster.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const ca = { certPem: readFileSync(path.join(c.certDir, 'ca.crt'), 'utf8'), keyPem: readFileSync(path.join(c.certDir, 'ca.key'), 'utf8') };
   const serving = issueServerCert(ca, { commonName: 'n-log', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
   agent = https.createServer({ key: serving.keyPem, cert: serving.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
     seen.push({ path: req.url ?? '', clientCN: String(peer.subject?.CN ?? '') });
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('line 1\nline 2\n');
