@@ -1,4 +1,7 @@
 // Command line of bench/api-bench.ts.
+import { UsageError, int, list, num, parseOptions } from './arg-parsing.js';
+
+export { UsageError as ApiUsageError };
 
 export const API_PHASE_IDS = ['mutate-rate', 'list-rate', 'mutate-sat', 'list-sat', 'watch-fanout'] as const;
 export type ApiPhaseId = (typeof API_PHASE_IDS)[number];
@@ -43,35 +46,6 @@ export const API_USAGE = `usage: npm run bench:api -- [options]
   --idle-threshold <cores>  (default 0.25)
 `;
 
-export class ApiUsageError extends Error {}
-
-function int(flag: string, v: string | undefined, min: number, max: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min || n > max) {
-    throw new ApiUsageError(`${flag} needs an integer in [${min}, ${max}], got ${v ?? 'nothing'}`);
-  }
-  return n;
-}
-
-function num(flag: string, v: string | undefined, min: number, max: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isFinite(n) || n < min || n > max) {
-    throw new ApiUsageError(`${flag} needs a number in [${min}, ${max}], got ${v ?? 'nothing'}`);
-  }
-  return n;
-}
-
-function phaseList(flag: string, v: string | undefined): ApiPhaseId[] {
-  if (!v) throw new ApiUsageError(`${flag} needs a list`);
-  const out: ApiPhaseId[] = [];
-  for (const s of v.split(',')) {
-    const hit = API_PHASE_IDS.find((a) => a === s.trim());
-    if (!hit) throw new ApiUsageError(`${flag}: unknown "${s}" (known: ${API_PHASE_IDS.join(', ')})`);
-    if (!out.includes(hit)) out.push(hit);
-  }
-  return out;
-}
-
 export function parseApiArgs(argv: string[]): ApiBenchArgs | 'help' {
   const a: ApiBenchArgs = {
     durationS: 10,
@@ -91,15 +65,8 @@ export function parseApiArgs(argv: string[]): ApiBenchArgs | 'help' {
   };
   let durationGiven = false;
   let watchersGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const eq = flag.indexOf('=');
-    const [name, inline] = eq >= 0 ? [flag.slice(0, eq), flag.slice(eq + 1)] : [flag, undefined];
-    const val = (): string | undefined => inline ?? argv[++i];
+  const help = parseOptions(argv, (name, val) => {
     switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
       case '--duration':
         a.durationS = num(name, val(), 0.5, 3600);
         durationGiven = true;
@@ -111,7 +78,7 @@ export function parseApiArgs(argv: string[]): ApiBenchArgs | 'help' {
         a.warmupS = num(name, val(), 0, 600);
         break;
       case '--phases':
-        a.phases = phaseList(name, val());
+        a.phases = list(name, val(), API_PHASE_IDS);
         break;
       case '--rate':
         a.rateHz = num(name, val(), 0.1, 10_000);
@@ -145,9 +112,11 @@ export function parseApiArgs(argv: string[]): ApiBenchArgs | 'help' {
         a.idleThresholdCores = num(name, val(), 0, 1024);
         break;
       default:
-        throw new ApiUsageError(`unknown option ${flag}`);
+        return false;
     }
-  }
+    return true;
+  });
+  if (help) return help;
   if (a.quick) {
     if (!durationGiven) a.durationS = 3;
     if (!watchersGiven) a.watchers = 200;

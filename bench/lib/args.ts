@@ -1,6 +1,9 @@
 // Command line of bench/store-bench.ts.
+import { UsageError, int, list, num, parseOptions } from './arg-parsing.js';
 import { CLIENT_KINDS } from './kv-client.js';
 import type { ClientKind } from './kv-client.js';
+
+export { UsageError };
 
 export const PHASE_IDS = ['put-1', 'put-100', 'range-lin-100', 'range-ser-100'] as const;
 export type PhaseId = (typeof PHASE_IDS)[number];
@@ -56,33 +59,6 @@ export const USAGE = `usage: npm run bench:store -- [options]
 env STORE_BENCH_NODE_OPTIONS   extra NODE_OPTIONS for our members (flags Node allows there)
 `;
 
-export class UsageError extends Error {}
-
-function int(flag: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} needs an integer in [${min}, ${max}], got ${v ?? 'nothing'}`);
-  }
-  return n;
-}
-
-function num(flag: string, v: string | undefined, min: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
-  return n;
-}
-
-function list<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T[] {
-  if (!v) throw new UsageError(`${flag} needs a list`);
-  const out: T[] = [];
-  for (const s of v.split(',')) {
-    const hit = allowed.find((a) => a === s.trim());
-    if (!hit) throw new UsageError(`${flag}: unknown "${s}" (known: ${allowed.join(', ')})`);
-    if (!out.includes(hit)) out.push(hit);
-  }
-  return out;
-}
-
 export function parseArgs(argv: string[]): BenchArgs | 'help' {
   const a: BenchArgs = {
     durationS: 10,
@@ -105,14 +81,8 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
     rounds: 1,
   };
   let systemsGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const val = (): string | undefined => inline ?? argv[++i];
+  const help = parseOptions(argv, (name, val) => {
     switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
       case '--duration':
         a.durationS = num(name, val(), 0.1);
         break;
@@ -175,9 +145,11 @@ export function parseArgs(argv: string[]): BenchArgs | 'help' {
         a.profile = true;
         break;
       default:
-        throw new UsageError(`unknown option ${flag}`);
+        return false;
     }
-  }
+    return true;
+  });
+  if (help) return help;
   if (a.profile && !systemsGiven) a.systems = ['ours'];
   if (a.channels > a.clients) a.channels = a.clients;
   return a;

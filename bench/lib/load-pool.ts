@@ -1,50 +1,8 @@
 // Main-thread side of the load generator: a pool of worker threads, each owning a share of the
 // gRPC channels. Runs one phase at a time on all workers and merges their results.
-import { Worker } from 'node:worker_threads';
 import type { ChannelSpec, GoTimes, MainToWorker, PhaseSpec, WorkerPhaseResult, WorkerToMain } from './load-protocol.js';
-
-interface PendingReply {
-  resolve: (msg: WorkerToMain) => void;
-  reject: (err: Error) => void;
-}
-
-class LoadWorker {
-  readonly worker: Worker;
-  private pending: PendingReply | undefined;
-  private dead: Error | undefined;
-
-  constructor(readonly index: number) {
-    this.worker = new Worker(new URL('./load-worker.js', import.meta.url));
-    this.worker.on('message', (msg: WorkerToMain) => {
-      const p = this.pending;
-      this.pending = undefined;
-      p?.resolve(msg);
-    });
-    const fail = (err: Error): void => {
-      this.dead = err;
-      const p = this.pending;
-      this.pending = undefined;
-      p?.reject(err);
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`load worker ${index} exited (code ${code})`)));
-  }
-
-  /** Sends a message and waits for the worker's next reply. */
-  request(msg: MainToWorker): Promise<WorkerToMain> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.pending) return Promise.reject(new Error(`load worker ${this.index} is busy`));
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(msg);
-    });
-  }
-
-  async terminate(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
-  }
-}
+import { startWorkers } from './worker-pool.js';
+import type { RequestWorker } from './worker-pool.js';
 
 export interface MergedPhaseResult {
   perWorker: WorkerPhaseResult[];
@@ -59,10 +17,10 @@ export interface WindowHooks {
 }
 
 export class LoadPool {
-  private readonly workers: LoadWorker[];
+  private readonly workers: RequestWorker<MainToWorker, WorkerToMain>[];
 
   constructor(readonly size: number) {
-    this.workers = Array.from({ length: size }, (_v, i) => new LoadWorker(i));
+    this.workers = startWorkers(size, 'load worker', new URL('./load-worker.js', import.meta.url));
   }
 
   /** Channel j goes to worker j % size, so every worker gets the same mix of endpoints. */

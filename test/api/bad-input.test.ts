@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject, Status, StatusCause } from '../../lib/api/object.js';
 import { ApiCluster } from '../support/api-cluster.js';
-import { RawHttpsClient, isFailureStatus } from '../support/raw-https-client.js';
-import type { RawResponse } from '../support/raw-https-client.js';
+import { KubeHttpsClient, isFailureStatus } from '../support/kube-https.js';
+import type { KubeResponse } from '../support/kube-https.js';
 import type { JsonObject } from '../support/valid-objects.js';
 import { collectionPath, configMap, deployment, destinationRule, pod, service, virtualService } from '../support/valid-objects.js';
 
@@ -28,14 +28,14 @@ const DNS1123_SUBDOMAIN_ERROR =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 let c: ApiCluster;
-let api: RawHttpsClient;
+let api: KubeHttpsClient;
 /** Objects that failed updates must leave untouched. */
 let victimConfigMap: KubeObject;
 let victimDeployment: KubeObject;
 
 beforeAll(async () => {
   c = await ApiCluster.start();
-  api = new RawHttpsClient(c.url(0), c.certDir);
+  api = new KubeHttpsClient(c.url(0), c.certDir, 8);
   victimConfigMap = created(await send('POST', CONFIGMAPS, configMap('victim')));
   victimDeployment = created(await send('POST', DEPLOYMENTS, deployment('victim')));
 }, 120_000);
@@ -51,17 +51,16 @@ afterEach(async () => {
 
 // ---- helpers ----------------------------------------------------------------------------
 
-function describeResponse(r: RawResponse): string {
+function describeResponse(r: KubeResponse): string {
   return `HTTP ${r.status}: ${r.text.slice(0, 3000)}`;
 }
 
 /** Sends a JSON-encoded object, or a string/Buffer body as is. */
-function send(method: string, path: string, body?: unknown, contentType?: string): Promise<RawResponse> {
-  const raw = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  return api.request({ method, path, body: raw, contentType, timeoutMs: 60_000 });
+function send(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse> {
+  return api.request({ method, path, body, contentType, timeoutMs: 60_000 });
 }
 
-function created(r: RawResponse): KubeObject {
+function created(r: KubeResponse): KubeObject {
   expect(r.status, describeResponse(r)).toBe(201);
   return r.json as KubeObject;
 }
@@ -69,7 +68,7 @@ function created(r: RawResponse): KubeObject {
 type Failure = Status & { message: string; reason: string };
 
 /** Asserts an error answer: the code, a JSON metav1.Status with that code, and its reason. */
-function failure(r: RawResponse, code: number, reason: string): Failure {
+function failure(r: KubeResponse, code: number, reason: string): Failure {
   const context = describeResponse(r);
   expect(r.status, context).toBe(code);
   expect(r.headers['content-type'], context).toBe('application/json');
@@ -84,7 +83,7 @@ function causes(s: Status): StatusCause[] {
 }
 
 /** A 422 Invalid with Kubernetes' details: name, group (omitted for core), kind and causes. */
-function invalid(r: RawResponse, group: string, kind: string, name: string): Failure {
+function invalid(r: KubeResponse, group: string, kind: string, name: string): Failure {
   const s = failure(r, 422, 'Invalid');
   const context = describeResponse(r);
   expect(s.details?.name, context).toBe(name);
@@ -404,7 +403,7 @@ describe('oversized objects', () => {
   it('refuses a body over the request size limit with 413, and the connection still works', async () => {
     // One connection of its own: after answering early, the server must either read the rest
     // of the body or close the connection; either way the next request there is answered.
-    const single = new RawHttpsClient(c.url(0), c.certDir, 1);
+    const single = new KubeHttpsClient(c.url(0), c.certDir, 1);
     try {
       const body = JSON.stringify(configMap('four-mib', { blob: 'x'.repeat(4 * 1024 * 1024) }));
       const s = failure(await single.request({ method: 'POST', path: CONFIGMAPS, body, timeoutMs: 30_000 }), 413, 'RequestEntityTooLarge');

@@ -16,6 +16,7 @@ import {
 import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { ApiCluster } from '../support/api-cluster.js';
 import { sleep } from '../support/store-cluster.js';
+import { deployment as validDeployment } from '../support/valid-objects.js';
 
 const NS = 'client-node';
 const WATCH_NS = 'client-node-watch';
@@ -51,25 +52,9 @@ function pod(name: string, labels: Record<string, string> = { app: 'web' }): V1P
   };
 }
 
+/** The shared Deployment with a sidecar after its web container, for patches that address containers by name. */
 function deployment(name: string): V1Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels: { app: name } },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80 }] },
-            { name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] },
-          ],
-        },
-      },
-    },
-  };
+  return validDeployment(name, [{ name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] }]) as V1Deployment;
 }
 
 interface CaughtApiError {

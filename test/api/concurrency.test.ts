@@ -4,8 +4,8 @@
 // stay unique across servers and across a server restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCluster } from '../support/api-cluster.js';
-import { JsonHttpsClient } from '../support/json-https-client.js';
-import type { JsonResponse } from '../support/json-https-client.js';
+import { KubeHttpsClient } from '../support/kube-https.js';
+import type { KubeResponse } from '../support/kube-https.js';
 import { sleep } from '../support/store-cluster.js';
 
 const NS = 'concurrency';
@@ -20,13 +20,13 @@ const NODE_PORTS = { first: 30000, last: 30029 };
 
 let c: ApiCluster;
 /** One client per API server, for requests that need no separate connections. */
-const http: JsonHttpsClient[] = [];
+const http: KubeHttpsClient[] = [];
 
 beforeAll(async () => {
   c = await ApiCluster.start({ apiServers: 2, extraApiArgs: ['--service-cluster-ip-range', SERVICE_CIDR, '--service-node-port-range', `${NODE_PORTS.first}-${NODE_PORTS.last}`] });
-  for (let i = 0; i < 2; i++) http.push(new JsonHttpsClient(c.url(i), c.certDir));
+  for (let i = 0; i < 2; i++) http.push(new KubeHttpsClient(c.url(i), c.certDir));
   const ns = await http[0]?.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  expect(ns?.status, JSON.stringify(ns?.body)).toBe(201);
+  expect(ns?.status, ns?.text).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
@@ -34,7 +34,7 @@ afterAll(async () => {
   await c?.destroy();
 }, 60_000);
 
-function server(i: number): JsonHttpsClient {
+function server(i: number): KubeHttpsClient {
   const h = http[i];
   if (!h) throw new Error(`no client for API server ${i}`);
   return h;
@@ -58,9 +58,9 @@ interface StatusBody {
   details?: { name?: string; kind?: string; causes?: { reason: string; message: string; field: string }[] };
 }
 
-function bodyOf<T>(r: JsonResponse, want: number): T {
-  expect(r.status, JSON.stringify(r.body)).toBe(want);
-  return r.body as T;
+function bodyOf<T>(r: KubeResponse, want: number): T {
+  expect(r.status, r.text).toBe(want);
+  return r.json as T;
 }
 
 function ipv4(ip: string): number {
@@ -88,7 +88,7 @@ function service(name: string, spec: Record<string, unknown> = {}): Record<strin
 }
 
 /** Creates Services all at once (each request in flight together) and returns them in order. */
-async function createServices(names: readonly string[], via: (i: number) => JsonHttpsClient, spec: Record<string, unknown> = {}): Promise<ServiceBody[]> {
+async function createServices(names: readonly string[], via: (i: number) => KubeHttpsClient, spec: Record<string, unknown> = {}): Promise<ServiceBody[]> {
   const responses = await Promise.all(names.map((name, i) => via(i).post(SERVICES, service(name, spec))));
   return responses.map((r) => bodyOf<ServiceBody>(r, 201));
 }
@@ -143,7 +143,7 @@ describe('optimistic concurrency', () => {
     bodyOf(await server(0).post(`/api/v1/namespaces/${NS}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: {} }), 201);
 
     // Separate connection pools, so the clients' requests really are in flight together.
-    const clients = Array.from({ length: CLIENTS }, (_, i) => new JsonHttpsClient(c.url(i % 2), c.certDir));
+    const clients = Array.from({ length: CLIENTS }, (_, i) => new KubeHttpsClient(c.url(i % 2), c.certDir));
     // Each round, every client reads before any writes: at most one of them holds the
     // current version, so every round has at least CLIENTS - 1 conflicts.
     const rounds = Array.from({ length: UPDATES }, () => new Barrier(CLIENTS));
@@ -162,7 +162,7 @@ describe('optimistic concurrency', () => {
           const next = { ...cm, data: { ...(cm.data ?? {}), [`client-${i}-update-${j}`]: `${i}.${j}` } };
           const put = await h.put(path, next);
           if (put.status === 200) {
-            const saved = put.body as ObjectBody & { data?: Record<string, string> };
+            const saved = put.json as ObjectBody & { data?: Record<string, string> };
             expect(saved.data?.[`client-${i}-update-${j}`]).toBe(`${i}.${j}`);
             expect(Number(saved.metadata.resourceVersion)).toBeGreaterThan(Number(cm.metadata.resourceVersion));
             written++;

@@ -13,8 +13,8 @@ import { isRecord } from '../../lib/api/object.js';
 import { ApiCluster } from '../support/api-cluster.js';
 import { Rng, aliasBomb, fragmentOf, jsonPatchFor, mutateBytes, mutateStructure, randomValue, serializeJson, serializeYaml } from '../support/json-fuzz.js';
 import type { Json } from '../support/json-fuzz.js';
-import { RawHttpsClient, isFailureStatus } from '../support/raw-https-client.js';
-import type { RawResponse } from '../support/raw-https-client.js';
+import { KubeHttpsClient, isFailureStatus } from '../support/kube-https.js';
+import type { KubeResponse } from '../support/kube-https.js';
 import { sleep } from '../support/store-cluster.js';
 import { collectionPath, configMap, deployment, pod, service, virtualService } from '../support/valid-objects.js';
 
@@ -71,7 +71,7 @@ interface Outcome {
 }
 
 let c: ApiCluster;
-let api: RawHttpsClient;
+let api: KubeHttpsClient;
 
 function seedName(t: Target): string {
   return `seed-${t.resource}`;
@@ -83,11 +83,11 @@ function collection(t: Target): string {
 
 beforeAll(async () => {
   c = await ApiCluster.start();
-  api = new RawHttpsClient(c.url(0), c.certDir, CONCURRENCY);
-  const ns = await api.request({ method: 'POST', path: '/api/v1/namespaces', body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }) });
+  api = new KubeHttpsClient(c.url(0), c.certDir, CONCURRENCY);
+  const ns = await api.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   expect(ns.status, ns.text).toBe(201);
   for (const t of TARGETS) {
-    const r = await api.request({ method: 'POST', path: collection(t), body: JSON.stringify(t.make(seedName(t))) });
+    const r = await api.post(collection(t), t.make(seedName(t)));
     expect(r.status, `${t.kind}: ${r.text}`).toBe(201);
   }
 }, 120_000);
@@ -171,7 +171,7 @@ function oneRequest(rng: Rng, id: number): FuzzRequest {
  */
 const KUBERNETES_500_MESSAGES = /^(map: .* does not contain declared merge key: |list element types are not identical: |failed to create typed patch object \()/s;
 
-function isKubernetesIdentical500(res: RawResponse): boolean {
+function isKubernetesIdentical500(res: KubeResponse): boolean {
   const s = res.json;
   return (
     res.status === 500 &&
@@ -186,7 +186,7 @@ function isKubernetesIdentical500(res: RawResponse): boolean {
   );
 }
 
-function judge(res: RawResponse): string | undefined {
+function judge(res: KubeResponse): string | undefined {
   if (isKubernetesIdentical500(res)) return undefined;
   const message = isRecord(res.json) && typeof res.json.message === 'string' ? res.json.message : '';
   if (res.status === 500 && KUBERNETES_500_MESSAGES.test(message)) {
@@ -203,7 +203,7 @@ function judge(res: RawResponse): string | undefined {
   return `unexpected status ${res.status}`;
 }
 
-function send(req: FuzzRequest): Promise<RawResponse> {
+function send(req: FuzzRequest): Promise<KubeResponse> {
   return api.request({ method: req.method, path: req.path, body: req.body, contentType: req.contentType, timeoutMs: 20_000 });
 }
 
@@ -337,7 +337,7 @@ describe(`fuzzed writes (seed ${SEED}, ${REQUESTS} requests)`, () => {
     for (const t of TARGETS) {
       const list = await api.get(collection(t));
       expect(list.status, `${t.kind} list: ${list.text.slice(0, 500)}`).toBe(200);
-      const table = await api.request({ method: 'GET', path: collection(t), headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+      const table = await api.get(collection(t), { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
       expect(table.status, `${t.kind} table: ${table.text.slice(0, 500)}`).toBe(200);
     }
     const r = await c.kubectl(['get', 'deployments,services,pods,configmaps,virtualservices', '-n', NS, '-o', 'wide']);

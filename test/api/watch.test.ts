@@ -3,23 +3,24 @@
 // across an API server restart and a store leader change), 410 Expired for versions the
 // server can no longer serve, bookmarks, and selector watches (ADDED when an object starts
 // matching, DELETED when it stops). Two API servers share the store; bookmarks every 500 ms.
-import https from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isRecord } from '../../lib/api/object.js';
-import { kubeRequest, readAdminTls } from '../support/admin-https.js';
-import type { KubeResponse, KubeTls } from '../support/admin-https.js';
 import { ApiCluster } from '../support/api-cluster.js';
+import { KubeHttpsClient, readAdminTls } from '../support/kube-https.js';
+import type { KubeResponse, KubeTls } from '../support/kube-https.js';
 import { sleep } from '../support/store-cluster.js';
 import { openWatch } from '../support/watch-stream.js';
 import type { WatchEvent, WatchOpenResult, WatchStream } from '../support/watch-stream.js';
 
 let c: ApiCluster;
 let tls: KubeTls;
-const agent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+/** One client per API server. */
+const api: KubeHttpsClient[] = [];
 
 beforeAll(async () => {
   c = await ApiCluster.start({ apiServers: 2, extraApiArgs: ['--watch-bookmark-interval', '500'] });
   tls = readAdminTls(c.certDir);
+  for (let i = 0; i < c.ports.length; i++) api.push(new KubeHttpsClient(c.url(i), c.certDir, 32));
 }, 120_000);
 
 // A case that failed half-way must not leave the next one without a server or a store member.
@@ -34,7 +35,7 @@ beforeEach(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  agent.destroy();
+  for (const client of api) client.close();
   await c?.destroy();
 }, 60_000);
 
@@ -44,15 +45,17 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const SENTINEL = 'zz-sentinel';
 
 function call(server: number, method: string, path: string, body?: unknown, contentType?: string, timeoutMs = 30_000): Promise<KubeResponse> {
-  return kubeRequest(c.url(server), tls, method, path, { body, contentType, timeoutMs, agent });
+  const client = api[server];
+  if (!client) throw new Error(`no client for API server ${server}`);
+  return client.request({ method, path, body, contentType, timeoutMs });
 }
 
 async function must(server: number, method: string, path: string, codes: number[], body?: unknown, contentType?: string): Promise<Record<string, unknown>> {
   const r = await call(server, method, path, body, contentType);
-  if (!codes.includes(r.statusCode) || !isRecord(r.body)) {
-    throw new Error(`${method} ${path} via server ${server}: expected ${codes.join('/')}, got ${r.statusCode}: ${JSON.stringify(r.body)}`);
+  if (!codes.includes(r.status) || !isRecord(r.json)) {
+    throw new Error(`${method} ${path} via server ${server}: expected ${codes.join('/')}, got ${r.status}: ${r.text}`);
   }
-  return r.body;
+  return r.json;
 }
 
 function meta(obj: unknown): Record<string, unknown> {
@@ -97,7 +100,7 @@ function watchPath(resourcePath: string, params: Record<string, string>): string
 
 async function startWatch(server: number, resourcePath: string, params: Record<string, string>): Promise<WatchStream> {
   const r = await openWatch(c.url(server), tls, watchPath(resourcePath, params), { signal: AbortSignal.timeout(300_000) });
-  if (!r.ok) throw new Error(`watch ${resourcePath} ${JSON.stringify(params)} via server ${server}: ${r.statusCode} ${JSON.stringify(r.body)}`);
+  if (!r.ok) throw new Error(`watch ${resourcePath} ${JSON.stringify(params)} via server ${server}: ${r.response.status} ${r.response.text}`);
   return r.stream;
 }
 
@@ -241,7 +244,7 @@ const EXPIRED_CONTINUE =
  * does) a 200 whose first event is an ERROR carrying the Status, after which the stream ends.
  */
 async function expiredWatchStatus(r: WatchOpenResult): Promise<{ status: unknown; via: string; after: string }> {
-  if (!r.ok) return { status: r.body, via: `HTTP ${r.statusCode}`, after: 'n/a' };
+  if (!r.ok) return { status: r.response.json, via: `HTTP ${r.response.status}`, after: 'n/a' };
   const first = await r.stream.next(10_000);
   if (first.kind !== 'event') {
     r.stream.close();
@@ -286,8 +289,8 @@ class ResumingWatch {
         continue;
       }
       if (!r.ok) {
-        this.errors.push(`open from ${this.lastRv}: HTTP ${r.statusCode} ${JSON.stringify(r.body)}`);
-        if (r.statusCode === 410) return false;
+        this.errors.push(`open from ${this.lastRv}: HTTP ${r.response.status} ${r.response.text}`);
+        if (r.response.status === 410) return false;
         await sleep(300);
         continue;
       }
@@ -338,16 +341,16 @@ class DurableWriter {
     let last = '';
     while (Date.now() < deadline) {
       const r = await op();
-      if (r instanceof Error || TRANSIENT.has(r.statusCode)) {
+      if (r instanceof Error || TRANSIENT.has(r.status)) {
         uncertain = true;
         this.retries++;
-        last = r instanceof Error ? r.message : `${r.statusCode} ${JSON.stringify(r.body)}`;
+        last = r instanceof Error ? r.message : `${r.status} ${r.text}`;
         await sleep(200);
         continue;
       }
       const ch = await settle(r, uncertain);
       if (ch) return ch;
-      throw new Error(`${what}: unexpected ${r.statusCode} ${JSON.stringify(r.body)}`);
+      throw new Error(`${what}: unexpected ${r.status} ${r.text}`);
     }
     throw new Error(`${what}: still failing after 60 s: ${last}`);
   }
@@ -355,24 +358,24 @@ class DurableWriter {
   create(ns: string, name: string): Promise<Change> {
     const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: 'created' } };
     return this.retrying(`POST ${name}`, () => this.attempt('POST', cmPath(ns), body), async (r, uncertain) => {
-      if (r.statusCode === 201) return changeOf('ADDED', r.body);
-      if (r.statusCode !== 409) return undefined;
+      if (r.status === 201) return changeOf('ADDED', r.json);
+      if (r.status !== 409) return undefined;
       // An earlier attempt (ours, or the server's own retry) created it; nothing else writes this name.
       if (!uncertain) this.notes.push(`POST ${name} answered 409 AlreadyExists on its first attempt: the create had committed (a server-side retry)`);
-      const got = await this.retrying(`GET ${name}`, () => this.attempt('GET', cmPath(ns, name)), async (g) => (g.statusCode === 200 ? changeOf('ADDED', g.body) : undefined));
+      const got = await this.retrying(`GET ${name}`, () => this.attempt('GET', cmPath(ns, name)), async (g) => (g.status === 200 ? changeOf('ADDED', g.json) : undefined));
       return got;
     });
   }
 
   /** A merge patch to a value no earlier write had: a retry after a committed attempt is a no-op answering the committed version. */
   patch(ns: string, name: string, value: string): Promise<Change> {
-    return this.retrying(`PATCH ${name}`, () => this.attempt('PATCH', cmPath(ns, name), { data: { v: value } }, MERGE_PATCH), async (r) => (r.statusCode === 200 ? changeOf('MODIFIED', r.body) : undefined));
+    return this.retrying(`PATCH ${name}`, () => this.attempt('PATCH', cmPath(ns, name), { data: { v: value } }, MERGE_PATCH), async (r) => (r.status === 200 ? changeOf('MODIFIED', r.json) : undefined));
   }
 
   delete(ns: string, name: string): Promise<Change> {
     return this.retrying(`DELETE ${name}`, () => this.attempt('DELETE', cmPath(ns, name)), async (r, uncertain) => {
-      if (r.statusCode === 200) return deletionOf(name, r.body);
-      if (r.statusCode !== 404) return undefined;
+      if (r.status === 200) return deletionOf(name, r.json);
+      if (r.status !== 404) return undefined;
       if (!uncertain) this.notes.push(`DELETE ${name} answered 404 on its first attempt: the delete had committed (a server-side retry)`);
       return { type: 'DELETED', name, rv: undefined };
     });
@@ -557,8 +560,8 @@ describe('watch (?watch=true)', () => {
 
     // The continue token's revision is compacted: 410, with a token to go on inconsistently.
     const expiredPage = await call(1, 'GET', `${cmPath(ns)}?limit=1&continue=${encodeURIComponent(String(token))}`);
-    const { metadata: expiredMeta, ...expiredRest } = isRecord(expiredPage.body) ? expiredPage.body : {};
-    expect.soft({ code: expiredPage.statusCode, body: expiredRest }).toEqual({
+    const { metadata: expiredMeta, ...expiredRest } = isRecord(expiredPage.json) ? expiredPage.json : {};
+    expect.soft({ code: expiredPage.status, body: expiredRest }).toEqual({
       code: 410,
       body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: EXPIRED_CONTINUE, reason: 'Expired', code: 410 },
     });

@@ -8,7 +8,8 @@ export function configMap(name: string, data: Record<string, string> = { greetin
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data };
 }
 
-export function deployment(name: string): JsonObject {
+/** A Deployment whose pods run a "web" container, followed by any `sidecars`. */
+export function deployment(name: string, sidecars: readonly JsonObject[] = []): JsonObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -18,7 +19,7 @@ export function deployment(name: string): JsonObject {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }, ...sidecars] },
       },
     },
   };

@@ -5,7 +5,8 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isRecord } from '../../lib/api/object.js';
-import type { KubeTls } from './admin-https.js';
+import { readResponse } from './kube-https.js';
+import type { KubeResponse, KubeTls } from './kube-https.js';
 
 export interface WatchEvent {
   type: string;
@@ -33,7 +34,7 @@ export interface CollectResult {
 }
 
 /** A watch request answers 200 with a stream, or another status with a body (a Status). */
-export type WatchOpenResult = { ok: true; stream: WatchStream } | { ok: false; statusCode: number; body: unknown };
+export type WatchOpenResult = { ok: true; stream: WatchStream } | { ok: false; response: KubeResponse };
 
 export interface OpenWatchOptions {
   /** Aborting ends the stream (or fails the request before the response). */
@@ -207,16 +208,14 @@ export class WatchStream implements AsyncIterable<WatchEvent> {
 
 /**
  * Starts a watch (pathAndQuery includes watch=true) on its own connection. Resolves with the
- * stream on 200, or with the status and body of any other answer.
+ * stream on 200, or with the whole response of any other answer.
  */
 export function openWatch(baseUrl: string, tls: KubeTls, pathAndQuery: string, opts: OpenWatchOptions = {}): Promise<WatchOpenResult> {
   const url = new URL(pathAndQuery, baseUrl);
   return new Promise<WatchOpenResult>((resolve, reject) => {
     const req = https.request(url, {
       method: 'GET',
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
+      ...tls,
       agent: false,
       headers: { Accept: 'application/json' },
     });
@@ -236,23 +235,7 @@ export function openWatch(baseUrl: string, tls: KubeTls, pathAndQuery: string, o
         resolve({ ok: true, stream: new WatchStream(req, res, opts.maxBufferedEvents ?? 10_000, opts.maxLineBytes ?? 16 * 1024 * 1024, opts.signal) });
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_ERROR_BODY) chunks.push(c);
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({ ok: false, statusCode: res.statusCode ?? 0, body });
-      });
+      readResponse(req, res, MAX_ERROR_BODY).then((response) => resolve({ ok: false, response }), reject);
     });
     if (opts.signal?.aborted) onAbort();
     req.end();

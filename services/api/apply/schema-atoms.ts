@@ -7,7 +7,8 @@
 import { isRecord } from '../../../lib/api/object.js';
 import type { Schema } from '../schema/dsl.js';
 import { INT_OR_STRING, MICRO_TIME, QUANTITY, TIME } from '../schema/dsl.js';
-import { resolveRef, schemaFor } from '../schema/kind-schemas.js';
+import { schemaFor } from '../schema/kind-schemas.js';
+import { resolveSchema } from './resolve-schema.js';
 
 export interface ScalarAtom {
   readonly kind: 'scalar';
@@ -60,19 +61,6 @@ const KEY_FIELD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknow
 };
 
 const SCALAR_DEFINITIONS: ReadonlySet<string> = new Set([INT_OR_STRING, QUANTITY, TIME, MICRO_TIME]);
-
-/** The schema a $ref chain ends at, plus the name of the last definition followed. */
-function resolveSchema(s: Schema): { schema: Schema; definition: string | undefined } {
-  let cur = s;
-  let definition: string | undefined;
-  for (let depth = 0; cur.$ref !== undefined && depth < 16; depth++) {
-    definition = cur.$ref;
-    const target = resolveRef(cur.$ref);
-    if (!target) return { schema: {}, definition };
-    cur = target;
-  }
-  return { schema: cur, definition };
-}
 
 function listRelationship(field: Schema, target: Schema, custom: boolean): { relationship: 'atomic' | 'associative'; keys: readonly string[] } {
   const listType = field['x-kubernetes-list-type'] ?? target['x-kubernetes-list-type'];

@@ -4,7 +4,8 @@
 // "." but "f:labels" with it. CRD-served kinds start from an empty object.
 import { isRecord } from '../../../lib/api/object.js';
 import type { Schema } from '../schema/dsl.js';
-import { resolveRef, schemaFor } from '../schema/kind-schemas.js';
+import { schemaFor } from '../schema/kind-schemas.js';
+import { resolveSchema } from './resolve-schema.js';
 import type { KubeObject } from '../../../lib/api/object.js';
 
 /** Struct fields the Go types hold by value (not pointer), below a kind's spec and status. */
@@ -22,18 +23,6 @@ const VALUE_STRUCT_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** Top-level fields every built-in kind holds by value. */
 const KIND_VALUE_STRUCTS: readonly string[] = ['metadata', 'spec', 'status'];
 
-function resolve(s: Schema): { schema: Schema; definition: string | undefined } {
-  let cur = s;
-  let definition: string | undefined;
-  for (let depth = 0; cur.$ref !== undefined && depth < 16; depth++) {
-    definition = cur.$ref;
-    const target = resolveRef(cur.$ref);
-    if (!target) return { schema: {}, definition };
-    cur = target;
-  }
-  return { schema: cur, definition };
-}
-
 function isGranularContainer(s: Schema): boolean {
   if (s.type === 'array') return s['x-kubernetes-list-type'] !== 'atomic';
   return (s.properties !== undefined || s.additionalProperties !== undefined) && s['x-kubernetes-map-type'] !== 'atomic';
@@ -43,7 +32,7 @@ function zeroStruct(schema: Schema, valueFields: readonly string[]): Record<stri
   const out: Record<string, unknown> = {};
   const properties = schema.properties ?? {};
   for (const [name, field] of Object.entries(properties)) {
-    const { schema: target, definition } = resolve(field);
+    const { schema: target, definition } = resolveSchema(field);
     if (valueFields.includes(name) && target.properties) {
       out[name] = zeroStruct(target, (definition && VALUE_STRUCT_FIELDS[definition]) || []);
     } else if (schema.required?.includes(name) && isGranularContainer(target)) {
@@ -60,7 +49,7 @@ export function zeroObject(group: string, version: string, kind: string): Record
   const typeMeta = { apiVersion: group === '' ? version : `${group}/${version}`, kind };
   if (!ks || ks.custom) return typeMeta;
   const valueFields = [...KIND_VALUE_STRUCTS, ...(VALUE_STRUCT_FIELDS[ks.name] ?? [])];
-  return { ...typeMeta, ...zeroStruct(resolve(ks.schema).schema, valueFields) };
+  return { ...typeMeta, ...zeroStruct(resolveSchema(ks.schema).schema, valueFields) };
 }
 
 /** True when `obj` looks like a stored object (it has a uid), i.e. the write is not a create. */
