@@ -40,7 +40,6 @@ export class ApiServerCore {
   readonly kubernetesServiceIp: string;
   private repairTimer: NodeJS.Timeout | undefined;
   private finalizerTimer: NodeJS.Timeout | undefined;
-  private namespaceFinalizer: NamespaceFinalizer | undefined;
   private ready = false;
   private readonly now: () => Date;
   private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
@@ -101,7 +100,6 @@ export class ApiServerCore {
       { user: SYSTEM_USER, version: 'v1', dryRun: false },
       this.log,
     );
-    this.namespaceFinalizer = finalizer;
     this.finalizerTimer = setInterval(() => finalizer.kick(), 1000);
     this.ready = true;
   }
