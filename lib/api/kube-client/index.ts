@@ -6,7 +6,7 @@ export { Discovery, parseResourceList } from './discovery.js';
 export type { DiscoveryFetch } from './discovery.js';
 export { KubeClient, PATCH_CONTENT_TYPES, warningTexts } from './kube-client.js';
 export type { ClientOptions, DeleteOptions, FromKubeconfigOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchType, WatchOptions, WriteOptions } from './kube-client.js';
-export { KubeconfigError, emptyKubeconfig, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
+export { InvalidConfigurationError, KubeconfigError, emptyKubeconfig, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
 export type { Kubeconfig, KubeconfigCluster, KubeconfigContext, KubeconfigUser } from './kubeconfig.js';
 export { kubeconfigPaths, loadKubeconfig } from './kubeconfig-loader.js';
 export type { KubeconfigSource } from './kubeconfig-loader.js';

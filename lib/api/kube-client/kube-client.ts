@@ -96,10 +96,6 @@ export function warningTexts(header: string | string[] | undefined): string[] {
   return out;
 }
 
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR');
-}
-
 export class KubeClient {
   readonly transport: HttpTransport;
   readonly discovery: Discovery;
@@ -220,7 +216,7 @@ export class KubeClient {
     try {
       res = await this.transport.stream(req);
     } catch (err) {
-      if (isAbort(err) && o.signal?.aborted === true) return;
+      if (o.signal?.aborted === true) return;
       throw err;
     }
     try {
@@ -231,7 +227,8 @@ export class KubeClient {
       }
       yield* decodeWatchEvents(res.body);
     } catch (err) {
-      if (isAbort(err) && o.signal?.aborted === true) return;
+      // An abort surfaces as AbortError or as the response's "aborted" error.
+      if (o.signal?.aborted === true) return;
       throw err;
     } finally {
       res.body.destroy();
@@ -272,7 +269,7 @@ async function* logStream(body: IncomingMessage, signal: AbortSignal | undefined
   try {
     for await (const c of body) yield c as Buffer;
   } catch (err) {
-    if (!(isAbort(err) && signal?.aborted === true)) throw err;
+    if (signal?.aborted !== true) throw err;
   } finally {
     body.destroy();
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KubeconfigError, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
+import { InvalidConfigurationError, KubeconfigError, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
 import { kubeconfigPaths, loadKubeconfig } from './kubeconfig-loader.js';
 import { DEFAULT_SERVER, restConfigFrom, selectContext } from './rest-config.js';
 
@@ -118,8 +118,9 @@ describe('selectContext', () => {
   });
 
   it('rejects unknown names as kubectl does', () => {
-    expect(() => selectContext(cfg, { context: 'nope' })).toThrow('context "nope" does not exist');
-    expect(() => selectContext(cfg, { cluster: 'nope' })).toThrow('cluster "nope" does not exist');
+    expect(() => selectContext(cfg, { context: 'nope' })).toThrow(InvalidConfigurationError);
+    expect(() => selectContext(cfg, { context: 'nope' })).toThrow('context was not found for specified context: nope');
+    expect(() => selectContext(cfg, { cluster: 'nope' })).toThrow('no server found for cluster "nope"');
     expect(() => selectContext(cfg, { user: 'nope' })).toThrow('auth info "nope" does not exist');
   });
 

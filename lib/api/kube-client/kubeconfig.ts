@@ -40,7 +40,12 @@ export interface Kubeconfig {
 }
 
 export class KubeconfigError extends Error {
-  override readonly name = 'KubeconfigError';
+  override readonly name: string = 'KubeconfigError';
+}
+
+/** The selected configuration is unusable (kubectl prints "Error in configuration: ..."). */
+export class InvalidConfigurationError extends KubeconfigError {
+  override readonly name = 'InvalidConfigurationError';
 }
 
 export function emptyKubeconfig(): Kubeconfig {

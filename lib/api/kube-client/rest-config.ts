@@ -2,7 +2,7 @@
 // --token) to what a connection needs: server URL, TLS material, credentials, namespace.
 import { readFile } from 'node:fs/promises';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './kubeconfig.js';
-import { KubeconfigError } from './kubeconfig.js';
+import { InvalidConfigurationError, KubeconfigError } from './kubeconfig.js';
 
 export interface ConfigOverrides {
   context?: string;
@@ -47,12 +47,12 @@ export function selectContext(cfg: Kubeconfig, o: ConfigOverrides = {}): Selecte
   const contextName = o.context !== undefined && o.context !== '' ? o.context : cfg.currentContext;
   const ctx = contextName === '' ? undefined : cfg.contexts.get(contextName);
   if (contextName !== '' && ctx === undefined && o.context !== undefined && o.context !== '') {
-    throw new KubeconfigError(`context "${contextName}" does not exist`);
+    throw new InvalidConfigurationError(`context was not found for specified context: ${contextName}`);
   }
   const clusterName = o.cluster !== undefined && o.cluster !== '' ? o.cluster : (ctx?.cluster ?? '');
   const userName = o.user !== undefined && o.user !== '' ? o.user : (ctx?.user ?? '');
   const cluster = clusterName === '' ? undefined : cfg.clusters.get(clusterName);
-  if (o.cluster !== undefined && o.cluster !== '' && cluster === undefined) throw new KubeconfigError(`cluster "${clusterName}" does not exist`);
+  if (o.cluster !== undefined && o.cluster !== '' && cluster === undefined) throw new KubeconfigError(`no server found for cluster "${clusterName}"`);
   const user = userName === '' ? undefined : cfg.users.get(userName);
   if (o.user !== undefined && o.user !== '' && user === undefined) throw new KubeconfigError(`auth info "${userName}" does not exist`);
   const explicitNamespace = o.namespace !== undefined && o.namespace !== '';

@@ -12,6 +12,14 @@ export function objectName(obj: KubeObject): string {
   return `${groupKindLower({ group, kind: obj.kind ?? '' })}/${obj.metadata?.name ?? ''}`;
 }
 
+/** kubectl leaves managedFields out of -o json/yaml unless --show-managed-fields. */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
 /** What kubectl prints for these objects; `asList` wraps even a single object in a List. */
 export function formatObjects(objs: readonly KubeObject[], format: ObjectFormat, asList: boolean): string {
   if (format === 'name') return objs.map((o) => `${objectName(o)}\n`).join('');
