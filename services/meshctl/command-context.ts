@@ -4,7 +4,14 @@ import { KubeClient } from '../../lib/api/kube-client/index.js';
 import type { ConfigOverrides } from '../../lib/api/kube-client/index.js';
 import type { FlagValues } from './args.js';
 import { boolFlag, stringFlag } from './args.js';
+import { parseGoDuration } from './go-duration.js';
 import type { CliIo } from './io.js';
+
+/** --request-timeout: a duration, or a bare number of seconds; 0 means none. */
+function requestTimeout(text: string | undefined): number | undefined {
+  if (text === undefined || text === '' || text === '0') return undefined;
+  return /^\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text, 'request-timeout');
+}
 
 export class CommandContext {
   private clientPromise: Promise<KubeClient> | undefined;
@@ -47,6 +54,7 @@ export class CommandContext {
       cwd: this.io.cwd,
       overrides: this.overrides(),
       userAgent: 'meshctl/v1.32.0 (linux/amd64) kubernetes/meshkube',
+      timeoutMs: requestTimeout(stringFlag(this.flags, 'request-timeout')),
       onWarning: (text) => this.err(`Warning: ${text}\n`),
     });
     return this.clientPromise;

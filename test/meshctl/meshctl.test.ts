@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient } from '../../lib/api/kube-client/index.js';
+import { ApiError, KubeClient, isStatus } from '../../lib/api/kube-client/index.js';
 import { run } from '../../services/meshctl/cli.js';
 import type { CliIo } from '../../services/meshctl/io.js';
 import { ApiCluster } from '../support/api-cluster.js';
@@ -123,6 +123,67 @@ beforeAll(async () => {
 afterAll(async () => {
   admin?.close();
   await c?.destroy();
+});
+
+describe('the kube-client library against the API server', () => {
+  it('creates, reads, lists, updates, patches (every content type), watches and deletes', async () => {
+    const warnings: string[] = [];
+    const client = await KubeClient.fromKubeconfig({ explicitPath: c.kubeconfig, overrides: { namespace: 'client-a' }, onWarning: (w) => warnings.push(w) });
+    try {
+      const namespaces = await client.discovery.resolve('ns');
+      const cms = await client.discovery.resolve('cm');
+      expect([cms.group, cms.version, cms.resource, cms.namespaced]).toEqual(['', 'v1', 'configmaps', true]);
+      expect((await client.discovery.resolve('VirtualService')).group).toBe('networking.istio.io');
+      await client.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'client-a' } });
+
+      const abort = new AbortController();
+      const seen: string[] = [];
+      const watching = (async (): Promise<void> => {
+        for await (const ev of client.watch(cms, { labelSelector: 'app=client', signal: abort.signal })) {
+          seen.push(`${ev.type} ${isStatus(ev.object) ? '' : (ev.object.metadata.name ?? '')}`);
+        }
+      })();
+      await sleep(200);
+
+      const created = await client.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one', labels: { app: 'client' } }, data: { a: '1' }, extra: true }, { fieldValidation: 'Warn' });
+      expect(created.metadata.namespace).toBe('client-a');
+      expect(warnings).toEqual(['unknown field "extra"']);
+      expect((await client.get(cms, 'one')).data).toEqual({ a: '1' });
+      expect((await client.list(cms, { labelSelector: 'app=client' })).items.map((i) => i.metadata.name)).toEqual(['one']);
+      const table = await client.listTable(cms);
+      expect(table.columnDefinitions.map((d) => d.name)).toEqual(['Name', 'Data', 'Age']);
+      expect(table.rows[0]?.cells.slice(0, 2)).toEqual(['one', 1]);
+
+      const updated = await client.update(cms, { ...created, data: { a: '2' } });
+      const stale = await client.update(cms, { ...created, data: { a: '3' } }).catch((e: unknown) => e);
+      expect(stale).toBeInstanceOf(ApiError);
+      expect([(stale as ApiError).code, (stale as ApiError).reason]).toEqual([409, 'Conflict']);
+      expect((stale as ApiError).message).toBe('Operation cannot be fulfilled on configmaps "one": the object has been modified; please apply your changes to the latest version and try again');
+
+      await client.patch(cms, 'one', [{ op: 'add', path: '/data/b', value: 'json' }], 'json');
+      await client.patch(cms, 'one', { data: { c: 'merge' } }, 'merge');
+      await client.patch(cms, 'one', { data: { d: 'strategic' } }, 'strategic');
+      await client.patch(cms, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' }, data: { e: 'apply' } }, 'apply', { fieldManager: 'client-test' });
+      const patched = await client.get(cms, 'one');
+      expect(patched.data).toEqual({ a: '2', b: 'json', c: 'merge', d: 'strategic', e: 'apply' });
+      expect(Number(patched.metadata.resourceVersion)).toBeGreaterThan(Number(updated.metadata.resourceVersion));
+
+      const deleted = await client.delete(cms, 'one');
+      expect(deleted.kind).toBe('Status');
+      const missing = await client.get(cms, 'one').catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ApiError);
+      expect([(missing as ApiError).code, (missing as ApiError).reason, (missing as ApiError).message]).toEqual([404, 'NotFound', 'configmaps "one" not found']);
+
+      await until(() => seen.includes('DELETED one'), 'the watch events');
+      abort.abort();
+      await watching;
+      expect(seen[0]).toBe('ADDED one');
+      expect(seen.filter((e) => e === 'MODIFIED one')).toHaveLength(5);
+      expect(seen.at(-1)).toBe('DELETED one');
+    } finally {
+      client.close();
+    }
+  });
 });
 
 describe('meshctl against the API server, next to kubectl', () => {

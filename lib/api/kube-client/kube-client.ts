@@ -77,6 +77,8 @@ export interface LogOptions {
 
 export interface ClientOptions {
   userAgent?: string;
+  /** Per-request time limit (kubectl's --request-timeout); watches ask the server to end by then. */
+  timeoutMs?: number;
   /** Called with each Warning header's text (kubectl prints "Warning: <text>"). */
   onWarning?: (text: string) => void;
 }
@@ -131,11 +133,18 @@ export class KubeClient {
     for (const w of warningTexts(headers.warning)) this.options.onWarning(w);
   }
 
+  private requestSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
+    const limit = this.options.timeoutMs;
+    if (limit === undefined || limit <= 0) return signal;
+    return signal ? AbortSignal.any([signal, AbortSignal.timeout(limit)]) : AbortSignal.timeout(limit);
+  }
+
   /** One JSON request; throws ApiError for an error status, ConnectionError when unreachable. */
   async requestJson(method: string, path: string, o: { query?: Record<string, QueryValue>; body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal } = {}): Promise<unknown> {
     const req: HttpRequest = { method, path, headers: { Accept: o.accept ?? 'application/json' } };
     if (o.query) req.query = o.query;
-    if (o.signal) req.signal = o.signal;
+    const signal = this.requestSignal(o.signal);
+    if (signal) req.signal = signal;
     if (o.body !== undefined) {
       req.body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       (req.headers ??= {})['Content-Type'] = o.contentType ?? 'application/json';
@@ -209,7 +218,9 @@ export class KubeClient {
 
   private async *watchRaw(r: ApiResource, o: WatchOptions, accept: string): AsyncGenerator<WatchEvent<unknown>> {
     const path = resourcePath(r, { namespace: this.ns(r, o.namespace) });
-    const query = { ...this.listQuery(o), watch: 'true', allowWatchBookmarks: o.allowWatchBookmarks, timeoutSeconds: o.timeoutSeconds };
+    const limit = this.options.timeoutMs;
+    const timeoutSeconds = o.timeoutSeconds ?? (limit !== undefined && limit > 0 ? Math.max(1, Math.ceil(limit / 1000)) : undefined);
+    const query = { ...this.listQuery(o), watch: 'true', allowWatchBookmarks: o.allowWatchBookmarks, timeoutSeconds };
     const req: HttpRequest = { method: 'GET', path, query, headers: { Accept: accept } };
     if (o.signal) req.signal = o.signal;
     let res: { status: number; body: IncomingMessage };

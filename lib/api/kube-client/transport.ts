@@ -81,7 +81,12 @@ export class HttpTransport {
   }
 
   private connectionError(err: unknown): Error {
-    if (err instanceof Error && err.name === 'AbortError') return err;
+    if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+      // A --request-timeout that expired, as client-go words it; a caller's abort stays as it is.
+      const reason: unknown = (err as { cause?: unknown }).cause;
+      if (reason instanceof Error && reason.name === 'TimeoutError') return new ConnectionError(`Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)`);
+      return err;
+    }
     const code = errno(err);
     if (code === 'ECONNREFUSED') return new ConnectionError(`The connection to the server ${this.hostPort} was refused - did you specify the right host or port?`);
     return new ConnectionError(`Unable to connect to the server: ${err instanceof Error ? err.message : String(err)}`);

@@ -89,7 +89,7 @@ function generate(ctx: CommandContext, client: KubeClient): KubeObject {
         if (eq <= 0) throw new CliError(`invalid literal source ${lit}, expected key=value`);
         data[lit.slice(0, eq)] = lit.slice(eq + 1);
       }
-      return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
+      return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, ...(Object.keys(data).length > 0 ? { data } : {}) };
     }
     case 'deployment':
     case 'deploy': {

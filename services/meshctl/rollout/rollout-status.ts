@@ -7,6 +7,7 @@ import { CliError } from '../errors.js';
 import { parseGoDuration } from '../go-duration.js';
 import { deploymentStatus } from './deployment-status.js';
 import { rolloutTargets } from './rollout-target.js';
+import { sleep } from '../wait/sleep.js';
 
 export async function rolloutStatus(ctx: CommandContext, args: readonly string[]): Promise<number> {
   const client = await ctx.client();
@@ -29,17 +30,30 @@ export async function rolloutStatus(ctx: CommandContext, args: readonly string[]
   };
   const current = await client.get(info.resource, info.name, { namespace: info.namespace });
   if (show(current) || !boolFlag(ctx.flags, 'watch', true)) return 0;
-  const events = client.watch(info.resource, {
-    namespace: info.namespace,
-    fieldSelector: `metadata.name=${info.name}`,
-    resourceVersion: current.metadata.resourceVersion,
-    ...(signal ? { signal } : {}),
-  });
-  for await (const ev of events) {
-    if (ev.type === 'BOOKMARK') continue;
-    if (ev.type === 'ERROR' || isStatus(ev.object)) throw isStatus(ev.object) ? new ApiError(ev.object) : new CliError('watch error');
-    if (ev.type === 'DELETED') throw new CliError('object has been deleted');
-    if (show(ev.object)) return 0;
+  // Like kubectl's UntilWithSync: when the server ends a watch, watch again from the last version seen.
+  let resourceVersion = current.metadata.resourceVersion;
+  while (signal?.aborted !== true) {
+    const events = client.watch(info.resource, {
+      namespace: info.namespace,
+      fieldSelector: `metadata.name=${info.name}`,
+      resourceVersion,
+      ...(signal ? { signal } : {}),
+    });
+    for await (const ev of events) {
+      if (isStatus(ev.object) && ev.object.code === 410) {
+        // Too old to resume: start over from the current object.
+        const fresh = await client.get(info.resource, info.name, { namespace: info.namespace });
+        if (show(fresh)) return 0;
+        resourceVersion = fresh.metadata.resourceVersion;
+        break;
+      }
+      if (ev.type === 'ERROR' || isStatus(ev.object)) throw isStatus(ev.object) ? new ApiError(ev.object) : new CliError('watch error');
+      resourceVersion = ev.object.metadata?.resourceVersion ?? resourceVersion;
+      if (ev.type === 'BOOKMARK') continue;
+      if (ev.type === 'DELETED') throw new CliError('object has been deleted');
+      if (show(ev.object)) return 0;
+    }
+    await sleep(100, signal);
   }
   if (ctx.io.signal?.aborted === true) return 130;
   throw new CliError('timed out waiting for the condition');
