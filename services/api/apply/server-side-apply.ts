@@ -169,7 +169,8 @@ function checkConfig(applied: unknown, o: ServerSideApplyOptions, atom: Atom): R
   toFieldSet(applied, atom, violations);
   if (violations.length > 0) {
     // kube-apiserver returns this as a plain (500) error without a reason.
-    throw new StatusError(500, '', `failed to create typed patch object (${objectRef(applied, o.group, o.version, o.kind)}): ${violationsText(violations)}`);
+    // A 500 in Kubernetes; a client error here, since bad input never gets a 5xx.
+    throw new StatusError(400, 'BadRequest', `failed to create typed patch object (${objectRef(applied, o.group, o.version, o.kind)}): ${violationsText(violations)}`);
   }
   return applied;
 }

@@ -22,7 +22,7 @@ describe('PatchError', () => {
       reason: 'RequestEntityTooLarge',
       message: 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
     }],
-    ['unclassified', 'map: map[a:1] does not contain declared merge key: name', { code: 500, message: 'map: map[a:1] does not contain declared merge key: name' }],
+    ['unclassified', 'map: map[a:1] does not contain declared merge key: name', { code: 400, reason: 'BadRequest', message: 'map: map[a:1] does not contain declared merge key: name' }],
   ])('%s becomes the apiserver response', (reason, message, expected) => {
     const statusError = new PatchError(reason, message).toStatusError();
     expect(statusError).toBeInstanceOf(StatusError);

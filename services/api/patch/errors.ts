@@ -12,9 +12,8 @@
 //  - a list of lists in a strategic merge patch: 422 like a failed JSON patch;
 //  - any other strategic-merge failure (element without its merge key, unknown $patch value...):
 //    passed up unwrapped, which the apiserver answers as 500 with no reason and the Go error
-//    text as the message (kubectl prints "Error from server: map: map[...] does not contain
-//    declared merge key: name").
-import type { Status } from '../../../lib/api/object.js';
+//    text as the message. Here it is 400 BadRequest with the same text: the cause is the
+//    request, and bad input never gets a 5xx from us.
 import { StatusError } from '../errors/status-error.js';
 
 export type PatchErrorReason =
@@ -53,19 +52,13 @@ export class PatchError extends Error {
       case 'too-large':
         return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${this.message}`);
       case 'unclassified':
-        return new ReasonlessStatusError(500, '', this.message);
+        // Kubernetes answers these with a reasonless 500; the cause is the request, so (as the
+        // issue requires: bad input never gets a 5xx) we answer 400 with the same message.
+        return new StatusError(400, 'BadRequest', this.message);
     }
   }
 }
 
-/** A Status with an empty reason, which Go omits from the JSON (metav1.StatusReasonUnknown). */
-class ReasonlessStatusError extends StatusError {
-  override toStatus(): Status {
-    const status = super.toStatus();
-    delete status.reason;
-    return status;
-  }
-}
 
 export function isPatchError(e: unknown): e is PatchError {
   return e instanceof PatchError;

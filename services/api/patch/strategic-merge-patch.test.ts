@@ -171,7 +171,7 @@ describe('applyStrategicMergePatch: errors', () => {
     expect(failure(() => applyStrategicMergePatch({ x: [1] }, { x: [2] }, bad)).message).toBe('unexpected patch strategy: [merge replace]');
   });
 
-  it('answers an unclassified failure as kube-apiserver does: 500 with no reason', () => {
+  it('answers an unclassified failure with 400 (kube-apiserver sends a 500; bad input never gets one here)', () => {
     const status = failure(() => apply({ items: [{ name: 'a' }] }, { items: [{ v: 1 }] }))
       .toStatusError()
       .toStatus();
@@ -181,7 +181,8 @@ describe('applyStrategicMergePatch: errors', () => {
       metadata: {},
       status: 'Failure',
       message: 'map: map[v:1] does not contain declared merge key: name',
-      code: 500,
+      reason: 'BadRequest',
+      code: 400,
     });
   });
 });
