@@ -9,6 +9,7 @@ import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
 import { ApiServerCore, SYSTEM_USER } from './api-server.js';
 import { Defaulting } from './admission/defaulting.js';
+import { IstioSubsetReferences } from './admission/istio-subset-references.js';
 import { Validation } from './admission/validation.js';
 import { authenticate, peerCertificateOf } from './auth/authenticate.js';
 import { bootstrapPolicy } from './auth/bootstrap-policy.js';
@@ -64,7 +65,7 @@ async function run(cfg: ApiConfig): Promise<void> {
     config: cfg,
     storage,
     mutating: [new Defaulting()],
-    validating: [new Validation(), nodeRestrictionPlugin({ getPod: (ns, name) => cached('', 'pods', ns, name) })],
+    validating: [new Validation(), new IstioSubsetReferences(() => core.c?.store('networking.istio.io', 'destinationrules').cache.snapshot().items.map((i) => i.obj) ?? []), nodeRestrictionPlugin({ getPod: (ns, name) => cached('', 'pods', ns, name) })],
     bootstrapObjects: bootstrapPolicy(),
     log: (msg, fields) => log('info', msg, fields),
   });

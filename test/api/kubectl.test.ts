@@ -208,6 +208,14 @@ describe('kubectl against the API server', () => {
     expect(got.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`)).toContain('other/Apply');
   });
 
+  it('refuses a route to a subset its DestinationRule does not define', async () => {
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'canary', namespace: 'demo' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] } };
+    const r = await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(vs) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('The VirtualService "canary" is invalid: spec.http[0].route[0].destination.subset');
+    expect(r.stderr).toContain('"v3"');
+  });
+
   it('deletes everything in the file, namespace included', async () => {
     expect(await ok(['delete', '-f', fixture])).toBe(
       [
