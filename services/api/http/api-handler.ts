@@ -114,7 +114,7 @@ export class ApiHandler {
       if (!user) {
         // Anyone may read the public paths, but credentials that fail are refused everywhere.
         if (!info.isResourceRequest && PUBLIC_PATHS.has(info.path) && !this.deps.presentsCredentials(req)) {
-          await this.nonResource(info.path, url, req, res);
+          await this.nonResource(info.path, req, res);
           return;
         }
         throw Errors.unauthorized();
@@ -122,7 +122,7 @@ export class ApiHandler {
       const decision = await this.deps.authorizer.authorize(user, info);
       if (!decision.allowed) throw this.forbidden(user, info, decision.reason);
       if (!info.isResourceRequest) {
-        await this.nonResource(info.path, url, req, res);
+        await this.nonResource(info.path, req, res);
         return;
       }
       await this.resource(info, url.searchParams, req, res, user);
@@ -175,7 +175,7 @@ export class ApiHandler {
 
   // ---- non-resource paths ---------------------------------------------------------------
 
-  private async nonResource(path: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async nonResource(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     if (p === '/healthz' || p === '/livez' || p === '/readyz') {
@@ -207,7 +207,6 @@ export class ApiHandler {
       const list = apiResourceList(this.deps.resources, parts[1] ?? '', parts[2] ?? '');
       if (list) return this.writeJson(res, 200, list);
     }
-    void url;
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
 
@@ -398,7 +397,7 @@ export class ApiHandler {
     } else {
       const cache = store.cache;
       if (rv !== '0') {
-        const want = rv === '' ? await this.currentRevision(store) : Number(rv);
+        const want = rv === '' ? await store.currentRevision() : Number(rv);
         if (!Number.isFinite(want)) throw Errors.badRequest(`invalid resource version "${rv}"`);
         const fresh = await cache.waitFor(want, 3000);
         if (!fresh) throw Errors.timeout(`Too large resource version: ${want}, current: ${cache.revision}`, 1);
@@ -417,10 +416,6 @@ export class ApiHandler {
       return this.writeJson(res, 200, table);
     }
     this.writeJson(res, 200, { kind: `${resInfo.kind}List`, apiVersion: resInfo.group === '' ? info.version : `${resInfo.group}/${info.version}`, metadata: meta, items: presented });
-  }
-
-  private async currentRevision(store: ResourceStore): Promise<number> {
-    return store.currentRevision();
   }
 
   /** A page read straight from the store at one revision, so later pages stay consistent. */
