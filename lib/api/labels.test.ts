@@ -15,7 +15,7 @@ import {
   validateMetav1LabelSelector,
 } from './labels.js';
 import type { LabelSelector, Requirement } from './labels.js';
-import { FieldPath, fieldErrorText } from '../../services/api/errors/field-errors.js';
+import { FieldPath, fieldErrorText } from './field-errors.js';
 
 const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";

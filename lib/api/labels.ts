@@ -5,8 +5,8 @@
 
 import { isRecord } from './object.js';
 import { isQualifiedName, isValidLabelValue, TOTAL_ANNOTATION_SIZE_LIMIT_B, annotationsSize } from './name-validation.js';
-import { aggregateFieldErrors, fieldErrors } from '../../services/api/errors/field-errors.js';
-import type { FieldError, FieldPath } from '../../services/api/errors/field-errors.js';
+import { aggregateFieldErrors, fieldErrors } from './field-errors.js';
+import type { FieldError, FieldPath } from './field-errors.js';
 
 /**
  * Kubernetes' selection operators, spelled as selection.Operator spells them:

@@ -10,7 +10,7 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import type { NamespacePhase } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds, ServiceAccountAdmission } from './admission/pod-defaults.js';
 import { ServiceAllocation } from './admission/service-allocation.js';
-import { StatusError } from './errors/status-error.js';
+import { StatusError } from '../../lib/api/status-error.js';
 import { storeKey } from './http/api-handler.js';
 import { KeyAllocator, cidrRange, numberToIpv4 } from './registry/allocator.js';
 import { NamespaceFinalizer } from './registry/namespace-finalizer.js';

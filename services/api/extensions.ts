@@ -2,11 +2,11 @@
 // Table printing, field validation against the kind schemas, and the OpenAPI documents.
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
-import { Errors } from './errors/status-error.js';
+import { Errors } from '../../lib/api/status-error.js';
 import type { PatchApplier } from './http/api-handler.js';
 import { PatchContentTypes } from './http/content.js';
-import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch, isPatchError, NO_PATCH_META } from './patch/index.js';
-import type { PatchMeta } from './patch/index.js';
+import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch, isPatchError, NO_PATCH_META } from '../../lib/api/patch/index.js';
+import type { PatchMeta } from '../../lib/api/patch/index.js';
 import type { ResourceInfo } from './registry/resources.js';
 
 /** Kinds served like custom resources (Istio's): no strategic merge patch, as for CRDs in Kubernetes. */

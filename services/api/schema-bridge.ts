@@ -2,7 +2,7 @@
 // validation of bodies (fieldValidation=Strict|Warn|Ignore) and the OpenAPI documents kubectl reads.
 import { isRecord } from '../../lib/api/object.js';
 import type { FieldValidator, OpenApiSource } from './http/api-handler.js';
-import type { PatchMeta } from './patch/index.js';
+import type { PatchMeta } from '../../lib/api/patch/index.js';
 import type { ResourceInfo } from './registry/resources.js';
 import { RESOURCES } from './registry/resources.js';
 import { checkFields, strictFieldValidationError, typeErrorStatus, unknownFieldWarnings } from './schema/field-check.js';

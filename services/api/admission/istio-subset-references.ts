@@ -4,7 +4,7 @@
 // while a subset missing from an existing rule is refused with its field path.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import { resolveIstioHost, validateVirtualServiceSubsets } from '../validation/index.js';
 import type { AdmissionAttributes, ValidatingPlugin } from './types.js';
 

@@ -1,6 +1,6 @@
 // NamespaceLifecycle, as in kube-apiserver: nothing is created in a namespace that does not
 // exist or is being deleted, and the system namespaces cannot be deleted.
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import type { AdmissionAttributes, ValidatingPlugin } from './types.js';
 
 export type NamespacePhase = 'Active' | 'Terminating' | 'Missing';

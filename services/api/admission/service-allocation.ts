@@ -5,9 +5,9 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
 import { preserveAllocatedServiceValues } from '../defaults/index.js';
-import { Errors } from '../errors/status-error.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { Errors } from '../../../lib/api/status-error.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import type { KeyAllocator } from '../registry/allocator.js';
 import { AlreadyAllocatedError, RangeFullError, ipv4ToNumber, numberToIpv4 } from '../registry/allocator.js';
 import type { AdmissionAttributes, MutatingPlugin } from './types.js';

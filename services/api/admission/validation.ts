@@ -1,5 +1,5 @@
 // Validation of every write with field paths (422 Invalid), after defaulting.
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import { kindKey } from '../registry/resources.js';
 import { validateCreate, validateUpdate } from '../validation/index.js';
 import type { AdmissionAttributes, ValidatingPlugin } from './types.js';

@@ -5,7 +5,7 @@
 //   - .data.x
 //   - .data.y
 import type { StatusCause } from '../../../lib/api/object.js';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../../../lib/api/status-error.js';
 import type { FieldSetPath } from './field-set.js';
 import { pathToString } from './field-set.js';
 import { compareStrings } from './json-value.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, ManagedFieldsEntry } from '../../../lib/api/object.js';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../../../lib/api/status-error.js';
 import { updateManagedFields } from './managed-fields.js';
 import { conflictError, serverSideApply } from './server-side-apply.js';
 import type { ServerSideApplyOptions, ServerSideApplyResult } from './server-side-apply.js';

@@ -4,7 +4,7 @@
 // "kubectl", adopting untracked objects under "before-first-apply", then the structured merge.
 import { isRecord } from '../../../lib/api/object.js';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import { toApplyConflict } from './conflict-error.js';
 import type { ApplyConflict } from './conflict-error.js';
 import type { FieldSet } from './field-set.js';

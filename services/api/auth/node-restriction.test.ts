@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/types.js';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../../../lib/api/status-error.js';
 import { findResource } from '../registry/resources.js';
 import type { ResourceInfo } from '../registry/resources.js';
 import { nodeIdentity, nodeRestrictionPlugin, nodeRestrictionReason } from './node-restriction.js';

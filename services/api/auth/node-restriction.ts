@@ -6,7 +6,7 @@
 import { isRecord } from '../../../lib/api/object.js';
 import type { KubeObject } from '../../../lib/api/object.js';
 import type { AdmissionAttributes, RequestUser, ValidatingPlugin } from '../admission/types.js';
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import { Groups, NODE_USER_PREFIX } from './user-info.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

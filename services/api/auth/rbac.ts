@@ -8,7 +8,7 @@
 // filled in (bootstrap-policy ships admin/edit/view that way), as the aggregation controller
 // would have done.
 import type { KubeObject } from '../../../lib/api/object.js';
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import { ALL, rbacKindOf, readRoleRef, readRules, readSubjects } from './rbac-types.js';
 import type { PolicyRule, RoleRef, Subject } from './rbac-types.js';
 import { Groups, serviceAccountUsername } from './user-info.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../../../lib/api/status-error.js';
 import { generatePrivateKey, publicKeyPem } from './pki.js';
 import { verifyServiceAccountToken } from './service-account-token.js';
 import { issueTokenRequest } from './token-request.js';

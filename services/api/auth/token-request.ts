@@ -5,9 +5,9 @@
 import type { KeyObject } from 'node:crypto';
 import { isRecord } from '../../../lib/api/object.js';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
-import { Errors } from '../errors/status-error.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import { DEFAULT_API_AUDIENCES, DEFAULT_EXPIRATION_SECONDS, DEFAULT_ISSUER, serviceAccountClaims, signServiceAccountToken } from './service-account-token.js';
 import type { TokenSubject } from './service-account-token.js';
 

@@ -11,9 +11,9 @@ import { SelectorParseError, matchesLabels, parseLabelSelector } from '../../../
 import type { RequestUser } from '../admission/types.js';
 import { managerOrUserAgent } from '../apply/index.js';
 import { forbiddenError } from '../auth/rbac.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
 import type { RequestAttributes } from '../auth/rbac.js';
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import type { DeleteOptions, RequestContext, ResourceStore } from '../registry/resource-store.js';
 import type { ResourceInfo } from '../registry/resources.js';
 import { findResource, kindKey } from '../registry/resources.js';

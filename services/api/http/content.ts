@@ -1,7 +1,7 @@
 // Media types: parsing request bodies (JSON or YAML) and choosing the response form (plain
 // JSON, or a server-side Table for kubectl get), as kube-apiserver negotiates them.
 import { parse as parseYaml } from 'yaml';
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import { ProtobufDecodeError, decodeK8sProtobuf, isProtobufContentType } from '../protobuf/k8s-protobuf.js';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;

@@ -3,7 +3,7 @@
 // namespace controller; until the controllers exist (services/sched) the API server does it.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../../../lib/api/status-error.js';
 import type { RequestContext, ResourceStore } from './resource-store.js';
 
 export class NamespaceFinalizer {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectMeta } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
 import type { AdmissionAttributes, AdmissionChain, RequestUser } from '../admission/types.js';
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import type { EtcdStorage, StoredValue } from '../storage/etcd-storage.js';
 import { WatchCache } from '../storage/watch-cache.js';
 import type { ResourceInfo } from './resources.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrorText } from '../../../lib/api/field-errors.js';
 import {
   checkFields,
   decodeErrorMessage,

@@ -4,10 +4,10 @@
 // string into Go struct field DeploymentSpec.spec.replicas of type int32"); CRD-served kinds
 // (Istio) word them as CRD schema validation does ("spec.x in body must be of type integer").
 import { isRecord } from '../../../lib/api/object.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
-import { Errors } from '../errors/status-error.js';
-import type { StatusError } from '../errors/status-error.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
+import { Errors } from '../../../lib/api/status-error.js';
+import type { StatusError } from '../../../lib/api/status-error.js';
 import type { Schema } from './dsl.js';
 import { INT_OR_STRING, MICRO_TIME, QUANTITY, TIME } from './dsl.js';
 import { RFC3339, RFC3339_MICRO, base64Error, quantityError, timeError } from './go-values.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_PATCH_META } from '../patch/patch-meta.js';
-import type { FieldPatchMeta, PatchMeta } from '../patch/patch-meta.js';
+import { NO_PATCH_META } from '../../../lib/api/patch/patch-meta.js';
+import type { FieldPatchMeta, PatchMeta } from '../../../lib/api/patch/patch-meta.js';
 import { patchMetaFor } from './patch-meta-for.js';
 
 /** Follows a dotted path of field names through nested metas. */

@@ -1,7 +1,7 @@
 // Strategic-merge patch meta read from the kind schemas' x-kubernetes-patch-strategy and
 // x-kubernetes-patch-merge-key, the way kubectl and kube-apiserver read Go struct tags.
-import { NO_PATCH_META } from '../patch/patch-meta.js';
-import type { FieldPatchMeta, PatchMeta, PatchStrategy } from '../patch/patch-meta.js';
+import { NO_PATCH_META } from '../../../lib/api/patch/patch-meta.js';
+import type { FieldPatchMeta, PatchMeta, PatchStrategy } from '../../../lib/api/patch/patch-meta.js';
 import type { Schema } from './dsl.js';
 import { resolveRef, schemaFor } from './kind-schemas.js';
 

@@ -1,6 +1,6 @@
 // pods/binding (the scheduler's) and pods/eviction.
 import { isRecord } from '../../../lib/api/object.js';
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import type { SubresourceContext, SubresourceHandler } from '../http/api-handler.js';
 import { decodeBody } from '../http/content.js';
 

@@ -4,7 +4,7 @@
 import https from 'node:https';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
-import { Errors, StatusError } from '../errors/status-error.js';
+import { Errors, StatusError } from '../../../lib/api/status-error.js';
 import type { SubresourceContext, SubresourceHandler, StreamingResult } from '../http/api-handler.js';
 
 export const NODE_AGENT_PORT = 10250;

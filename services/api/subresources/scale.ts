@@ -3,8 +3,8 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
 import { labelSelectorToString, selectorFromMetav1 } from '../../../lib/api/labels.js';
-import { Errors } from '../errors/status-error.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
+import { Errors } from '../../../lib/api/status-error.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
 import type { SubresourceContext, SubresourceHandler } from '../http/api-handler.js';
 import { decodeBody, decodePatch } from '../http/content.js';
 

@@ -2,7 +2,7 @@
 // and the node agent use to get a ServiceAccount's signed JWT.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { issueTokenRequest } from '../auth/token-request.js';
-import { Errors } from '../errors/status-error.js';
+import { Errors } from '../../../lib/api/status-error.js';
 import type { SubresourceContext, SubresourceHandler } from '../http/api-handler.js';
 import { decodeBody } from '../http/content.js';
 

@@ -9,8 +9,8 @@ import {
   isValidPortNum,
   parseIP,
 } from '../../../lib/api/name-validation.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError, FieldPath } from '../errors/field-errors.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { semanticEqual } from './json-access.js';
 
 export const IS_NEGATIVE_ERROR = 'must be greater than or equal to 0';

@@ -2,8 +2,8 @@
 // resources and security context (validateContainers, validateInitContainers and their helpers
 // in pkg/apis/core/validation).
 import { isConfigMapKey, isHTTPHeaderName, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum } from '../../../lib/api/name-validation.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError, FieldPath } from '../errors/field-errors.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { IS_NEGATIVE_ERROR, MAX_INT32, PORT_PROTOCOLS, validateDNS1123Label, validateNonnegative, validatePortNumOrName } from './common.js';
 import { absent, emptyString, indexedRecords, list, num, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrorText } from '../../../lib/api/field-errors.js';
 import { validateCreate, validateUpdate } from './index.js';
 import { at } from './test-support.js';
 

@@ -1,7 +1,7 @@
 // coordination.k8s.io/v1 Lease validation (pkg/apis/coordination/validation).
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { IS_NEGATIVE_ERROR } from './common.js';
 import { emptyString, num, rec } from './json-access.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';

@@ -3,8 +3,8 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isConfigMapKey, isValidCIDR, isValidLabelValue, isValidPortNum, parseIP } from '../../../lib/api/name-validation.js';
 import { validateLabelName } from '../../../lib/api/labels.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import {
   FIELD_IMMUTABLE_ERROR,
   PORT_PROTOCOLS,

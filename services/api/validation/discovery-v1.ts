@@ -2,8 +2,8 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { fqdnBadValue, isFullyQualifiedDomainName, isValidIPv4Address, isValidIPv6Address } from '../../../lib/api/name-validation.js';
 import { validateLabels } from '../../../lib/api/labels.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { PORT_PROTOCOLS, validateDNS1123Label, validateImmutable, validateNonSpecialIP, validateQualifiedName } from './common.js';
 import { absent, indexedRecords, list, rec } from './json-access.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';

@@ -2,8 +2,8 @@
 // agent package): host names, ports, durations, percentages, label maps, workload selectors,
 // regular expressions. Each returns Istio's message, or undefined when the value is fine.
 import { isQualifiedName, isValidLabelValue, parseIP } from '../../../lib/api/name-validation.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError, FieldPath } from '../errors/field-errors.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { quote, rec, stringEntries } from './json-access.js';
 
 // Istio's own DNS label rule accepts upper case letters, unlike Kubernetes'.

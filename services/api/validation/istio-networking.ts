@@ -5,8 +5,8 @@
 // a VirtualService needs hosts (delegate VirtualServices are not supported) and a route with
 // several destinations needs weights adding up to 100, as Istio required before 1.20.
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { absent, emptyString, indexedRecords, list, num, quote, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';
 import {

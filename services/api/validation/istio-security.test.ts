@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrorText } from '../../../lib/api/field-errors.js';
 import type { KindKey } from '../registry/resources.js';
 import { validateCreate } from './index.js';
 import { arr, at, invalidText } from './test-support.js';

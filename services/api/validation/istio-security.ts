@@ -2,8 +2,8 @@
 // RequestAuthentication, with the rules and messages of istio/istio pkg/config/validation
 // (each placed at the field it is about).
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { absent, emptyString, indexedRecords, list, quote, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';
 import { istioInvalid, validateDuration, validateIPSubnet, validateIstioEnum } from './istio-common.js';

@@ -3,8 +3,8 @@
 // in the namespace of the object that uses them ("reviews" in "default" is
 // "reviews.default.svc.cluster.local"), as Istio resolves them.
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { hostsOverlap, isIPAddress } from './istio-common.js';
 import { indexedRecords, rec, str } from './json-access.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { isDNS1123Subdomain, isQualifiedName } from '../../../lib/api/name-validation.js';
-import { fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrorText } from '../../../lib/api/field-errors.js';
 import {
   nameIsDNS1035Label,
   nameIsDNSLabel,

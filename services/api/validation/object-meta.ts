@@ -2,8 +2,8 @@
 // ValidateObjectMetaUpdate, plus core's extra finalizer-name rule), and the per-kind name rules.
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../../../lib/api/name-validation.js';
 import { validateAnnotations, validateLabels } from '../../../lib/api/labels.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { FIELD_IMMUTABLE_ERROR, goStringSlice, IS_NEGATIVE_ERROR } from './common.js';
 import { absent, emptyString, indexedRecords, list, num, rec, semanticEqual, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';

@@ -2,8 +2,8 @@
 // pod-level fields around the containers and volumes.
 import { isValidIP, isValidLabelValue } from '../../../lib/api/name-validation.js';
 import { validateAnnotations, validateLabelName, validateLabels, validateMetav1LabelSelector } from '../../../lib/api/labels.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError, FieldPath } from '../errors/field-errors.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { MAX_INT32, validateDNS1123Label, validateDNS1123Subdomain, validateNonnegative, validateQualifiedName } from './common.js';
 import { validateContainers, validateEphemeralContainers, validateIDs, validateInitContainers, validateResourceRequirements } from './containers.js';
 import { absent, emptyString, indexedRecords, list, num, rec, str } from './json-access.js';

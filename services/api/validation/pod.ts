@@ -2,8 +2,8 @@
 // immutable apart from container images, activeDeadlineSeconds, added tolerations, removed
 // scheduling gates and a negative grace period turned into 1.
 import type { KubeObject } from '../../../lib/api/object.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { MAX_INT32 } from './common.js';
 import { validateImagesOnlyForPod } from './containers.js';
 import { absent, differingPaths, emptyString, indexedRecords, list, num, rec, semanticEqual, str } from './json-access.js';

@@ -2,8 +2,8 @@
 // bindings' roleRef and subjects. RBAC objects have no spec, so paths start at the top.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { validateMetav1LabelSelector } from '../../../lib/api/labels.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import { indexedRecords, list, rec, semanticEqual, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';
 import { nameIsDNSSubdomain, nameIsPathSegment, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';

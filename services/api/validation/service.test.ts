@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isDNS1035Label, isDNS1123Label } from '../../../lib/api/name-validation.js';
-import { fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrorText } from '../../../lib/api/field-errors.js';
 import { applyDefaults } from '../defaults/index.js';
 import { validateCreate, validateUpdate } from './index.js';
 import { arr, at, duplicateText, invalidText } from './test-support.js';

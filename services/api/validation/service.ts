@@ -4,8 +4,8 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isValidCIDR, isValidPortNum, parseIP } from '../../../lib/api/name-validation.js';
 import { validateLabels } from '../../../lib/api/labels.js';
-import { FieldPath, fieldErrors } from '../errors/field-errors.js';
-import type { FieldError } from '../errors/field-errors.js';
+import { FieldPath, fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import {
   PORT_PROTOCOLS,
   validateDNS1123Label,

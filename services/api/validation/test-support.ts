@@ -1,7 +1,7 @@
 // Helpers for this folder's tests: reach into a JSON object tree by path, to change it in
 // place, without giving up type checking (objects are untyped JSON here).
 import { isRecord } from '../../../lib/api/object.js';
-import { fieldErrors, fieldErrorText } from '../errors/field-errors.js';
+import { fieldErrors, fieldErrorText } from '../../../lib/api/field-errors.js';
 
 /** The object at `path` under `root` (e.g. at(pod, 'spec', 'containers', 0)); throws when absent. */
 export function at(root: unknown, ...path: (string | number)[]): Record<string, unknown> {

@@ -2,7 +2,7 @@
 // RESOURCES must have an entry (a test holds the table to that), so validateCreate and
 // validateUpdate can treat a missing kind as a programming error.
 import type { KubeObject } from '../../../lib/api/object.js';
-import type { FieldError } from '../errors/field-errors.js';
+import type { FieldError } from '../../../lib/api/field-errors.js';
 import type { KindKey } from '../registry/resources.js';
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from './apps-v1.js';
 import { dedupeErrors } from './common.js';

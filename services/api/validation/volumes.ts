@@ -1,8 +1,8 @@
 // Pod volumes (ValidateVolumes and the volume source checks). The common sources are checked
 // field by field; the rarer cloud and storage-vendor sources only count as "a source".
 import { VOLUME_SOURCES } from '../defaults/pod-spec.js';
-import { fieldErrors } from '../errors/field-errors.js';
-import type { FieldError, FieldPath } from '../errors/field-errors.js';
+import { fieldErrors } from '../../../lib/api/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { validateDNS1123Label, validateFileMode } from './common.js';
 import { absent, emptyString, indexedRecords, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';

@@ -9,7 +9,7 @@
 //  - 'combine': kubectl merges its deletions patch with its changes patch into one patch.
 //    Nulls and parallel lists are kept, $retainKeys and $setElementOrder must agree.
 // Both functions work on documents the caller owns (copies) and change them in place.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import type { JsonObject } from './json-value.js';
 import { deleteOwn, getOwn, hasOwn, jsonEqual, jsonKind, setOwn } from './json-value.js';
 import type { PatchMeta } from './patch-meta.js';

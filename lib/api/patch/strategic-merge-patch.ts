@@ -5,7 +5,7 @@
 //
 // Applying: `kubectl patch` and `kubectl edit` bodies, applied by the server.
 // Creating: what `kubectl apply` (three-way) and `kubectl edit` (two-way) send.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import { PatchError } from './errors.js';
 import type { JsonObject } from './json-value.js';
 import { cloneJson, jsonKind } from './json-value.js';

@@ -14,7 +14,7 @@
 //    passed up unwrapped, which the apiserver answers as 500 with no reason and the Go error
 //    text as the message. Here it is 400 BadRequest with the same text: the cause is the
 //    request, and bad input never gets a 5xx from us.
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../status-error.js';
 
 export type PatchErrorReason =
   /** The patch document itself is malformed: 400 BadRequest. */

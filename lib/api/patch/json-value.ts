@@ -1,7 +1,7 @@
 // Small helpers over parsed JSON values (objects, arrays, strings, numbers, booleans, null).
 // Patch documents come from clients, so keys such as "__proto__" are ordinary data here:
 // every read, write and test of a key goes through these own-property helpers.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 
 export type JsonObject = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // the items only the server has, and interleaves the two using the live order where both
 // sides are known. An item the live list lacks goes before the server-only items it is
 // compared with, which is why `kubectl patch` puts a new container first.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import type { JsonKind, JsonObject } from './json-value.js';
 import { getOwn, hasOwn, jsonEqual, jsonKind } from './json-value.js';
 import { DELETE_DIRECTIVE, DIRECTIVE_MARKER, MAP_TYPE, smpErrors } from './smp-directives.js';

@@ -6,7 +6,7 @@
 // kube-apiserver itself is stricter than the RFC about the body: it accepts only an object
 // (or an array) as a merge patch and answers 400 "Invalid JSON Patch" otherwise; that check
 // belongs to the handler. applyJsonMergePatch follows the RFC for every JSON value.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import { PatchError } from './errors.js';
 import type { JsonObject } from './json-value.js';
 import { cloneJson, getOwn, jsonEqual, jsonKind, setOwn, deleteOwn } from './json-value.js';

@@ -1,7 +1,7 @@
 // API errors as Kubernetes sends them: an HTTP code and a metav1.Status body with a reason,
 // a message and details. Handlers throw StatusError; the server's edge turns it into the
 // response. Messages follow apimachinery's api/errors word for word, since kubectl prints them.
-import type { ListMeta, Status, StatusCause, StatusDetails } from '../../../lib/api/object.js';
+import type { ListMeta, Status, StatusCause, StatusDetails } from './object.js';
 import { aggregateFieldErrors, fieldErrorBody } from './field-errors.js';
 import type { FieldError } from './field-errors.js';
 

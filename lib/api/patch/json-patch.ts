@@ -5,7 +5,7 @@
 // library, this follows the RFC where they differ: a missing "value" is an error rather than
 // null, negative indices are not accepted, "" addresses the whole document, and a value
 // cannot be moved into one of its own children.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import { PatchError } from './errors.js';
 import { parseArrayIndex, parseJsonPointer } from './json-pointer.js';
 import type { JsonObject } from './json-value.js';

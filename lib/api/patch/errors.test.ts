@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatusError } from '../errors/status-error.js';
+import { StatusError } from '../status-error.js';
 import { JSON_PATCH_REJECTED_MESSAGE, PatchError, isPatchError } from './errors.js';
 import type { PatchErrorReason } from './errors.js';
 

@@ -2,7 +2,7 @@
 // added and changed fields, null for removed fields, `$patch: delete` items for removed
 // elements of keyed lists, $deleteFromPrimitiveList for removed primitives, $setElementOrder
 // for merged lists whose content or order changed, $retainKeys for retainKeys objects.
-import { isRecord } from '../../../lib/api/object.js';
+import { isRecord } from '../object.js';
 import type { JsonObject } from './json-value.js';
 import { cloneJson, hasOwn, jsonEqual, jsonKind, setOwn } from './json-value.js';
 import type { PatchMeta } from './patch-meta.js';
