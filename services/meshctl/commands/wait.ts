@@ -1,13 +1,14 @@
 // meshctl wait: until a condition holds on, or until the deletion of, one or more resources.
 import type { KubeClient } from '../../../lib/api/kube-client/index.js';
 import { groupKindLower, isApiError } from '../../../lib/api/kube-client/index.js';
-import { boolFlag, listFlag, stringFlag } from '../args.js';
+import { listFlag, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import type { CommandContext } from '../command-context.js';
 import { CliError, MultipleErrors } from '../errors.js';
 import { parseGoDuration } from '../go-duration.js';
 import { readManifests } from '../resources/manifests.js';
-import { parseResourceArgs, selectObjects } from '../resources/resource-args.js';
+import { parseResourceArgs } from '../resources/resource-args.js';
+import { selectByFlags } from '../resources/select-by-flags.js';
 import type { ResourceInfo } from '../resources/resource-info.js';
 import { manifestInfos, usable } from '../resources/resource-info.js';
 import { sleep } from '../wait/sleep.js';
@@ -54,14 +55,7 @@ async function infosOf(ctx: CommandContext, client: KubeClient): Promise<Resourc
   if (files.length > 0) return manifestInfos(client, await readManifests(ctx.io, files, false));
   const targets = await parseResourceArgs(client, ctx.positionals, 'wait');
   if (targets.length === 0) throw new CliError(`resource name may not be empty`);
-  const bySelector = boolFlag(ctx.flags, 'all') || stringFlag(ctx.flags, 'selector') !== undefined;
-  if (!bySelector && targets.some((t) => t.names.length === 0)) throw new CliError('resource(s) were provided, but no name was specified');
-  return selectObjects(client, targets, {
-    namespace: client.config.namespace,
-    allNamespaces: boolFlag(ctx.flags, 'all-namespaces'),
-    labelSelector: stringFlag(ctx.flags, 'selector'),
-    signal: ctx.io.signal,
-  });
+  return selectByFlags(ctx, client, targets);
 }
 
 async function waitOne(client: KubeClient, info: ResourceInfo, w: WaitFor, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {

@@ -7,7 +7,8 @@ import { boolFlag, listFlag, stringFlag } from '../args.js';
 import type { CommandContext } from '../command-context.js';
 import { CliError, MultipleErrors } from '../errors.js';
 import { readManifests } from '../resources/manifests.js';
-import { parseResourceArgs, selectObjects } from '../resources/resource-args.js';
+import { parseResourceArgs } from '../resources/resource-args.js';
+import { selectByFlags } from '../resources/select-by-flags.js';
 import type { ResourceInfo } from '../resources/resource-info.js';
 import { manifestInfos, usable } from '../resources/resource-info.js';
 import type { KeyValueChanges } from './key-value-args.js';
@@ -29,14 +30,7 @@ async function infosOf(ctx: CommandContext, client: KubeClient, resources: strin
   if (files.length > 0) return manifestInfos(client, await readManifests(ctx.io, files, boolFlag(ctx.flags, 'recursive')));
   if (resources.length === 0) throw new CliError(`one or more resources must be specified as <resource> <name> or <resource>/<name>`);
   const targets = await parseResourceArgs(client, resources, verb);
-  const bySelector = boolFlag(ctx.flags, 'all') || stringFlag(ctx.flags, 'selector') !== undefined;
-  if (!bySelector && targets.some((t) => t.names.length === 0)) throw new CliError('resource(s) were provided, but no name was specified');
-  return selectObjects(client, targets, {
-    namespace: client.config.namespace,
-    allNamespaces: boolFlag(ctx.flags, 'all-namespaces'),
-    labelSelector: stringFlag(ctx.flags, 'selector'),
-    signal: ctx.io.signal,
-  });
+  return selectByFlags(ctx, client, targets);
 }
 
 export async function runMetadataEdit(ctx: CommandContext, spec: MetadataEditSpec): Promise<number> {
