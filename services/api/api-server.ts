@@ -140,7 +140,7 @@ export class ApiServerCore {
 
   private async repair(): Promise<void> {
     try {
-      const services = this.store('', 'services').cache.snapshot().items.map((i) => i.obj);
+      const services = this.store('', 'services').cache.objects();
       const r = await this.serviceAllocation.repair(services);
       if (r.claimed > 0 || r.freed > 0) this.log('service allocations repaired', r);
     } catch (err) {

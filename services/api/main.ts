@@ -65,17 +65,17 @@ async function run(cfg: ApiConfig): Promise<void> {
     config: cfg,
     storage,
     mutating: [new Defaulting()],
-    validating: [new Validation(), new IstioSubsetReferences(() => core.c?.store('networking.istio.io', 'destinationrules').cache.snapshot().items.map((i) => i.obj) ?? []), nodeRestrictionPlugin({ getPod: (ns, name) => cached('', 'pods', ns, name) })],
+    validating: [new Validation(), new IstioSubsetReferences(() => core.c?.store('networking.istio.io', 'destinationrules').cache.objects() ?? []), nodeRestrictionPlugin({ getPod: (ns, name) => cached('', 'pods', ns, name) })],
     bootstrapObjects: bootstrapPolicy(),
     log: (msg, fields) => log('info', msg, fields),
   });
   core.c = c;
 
   const rbacSource: RbacPolicySource = {
-    listClusterRoleBindings: () => c.store('rbac.authorization.k8s.io', 'clusterrolebindings').cache.snapshot().items.map((i) => i.obj),
+    listClusterRoleBindings: () => c.store('rbac.authorization.k8s.io', 'clusterrolebindings').cache.objects(),
     listRoleBindings: (ns) => {
       const s = c.store('rbac.authorization.k8s.io', 'rolebindings');
-      return s.cache.snapshot().items.filter((i) => i.obj.metadata.namespace === ns).map((i) => i.obj);
+      return s.cache.objects().filter((o) => o.metadata.namespace === ns);
     },
     getClusterRole: (name) => cached('rbac.authorization.k8s.io', 'clusterroles', '', name),
     getRole: (ns, name) => cached('rbac.authorization.k8s.io', 'roles', ns, name),
@@ -88,7 +88,7 @@ async function run(cfg: ApiConfig): Promise<void> {
     },
   });
   const nodeAuthorizer = new NodeAuthorizer((node) =>
-    c.store('', 'pods').cache.snapshot().items.map((i) => i.obj).filter((p) => isRecord(p.spec) && p.spec.nodeName === node),
+    c.store('', 'pods').cache.objects().filter((p) => isRecord(p.spec) && p.spec.nodeName === node),
   );
   const subresources = new Map<string, SubresourceHandler>([
     ['deployments/scale', new ScaleSubresource(genericPatch)],

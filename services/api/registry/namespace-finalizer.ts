@@ -36,7 +36,7 @@ export class NamespaceFinalizer {
   private async pass(): Promise<void> {
     let terminating: KubeObject[];
     try {
-      terminating = this.namespaces.cache.snapshot().items.map((i) => i.obj).filter((ns) => ns.metadata.deletionTimestamp !== undefined);
+      terminating = this.namespaces.cache.objects().filter((ns) => ns.metadata.deletionTimestamp !== undefined);
     } catch {
       return;
     }
@@ -56,7 +56,7 @@ export class NamespaceFinalizer {
     let remaining = 0;
     for (const store of this.namespaced) {
       const prefix = store.prefixFor(ns);
-      for (const item of store.cache.snapshot().items) {
+      for (const item of [...store.cache.entries()]) {
         if (!item.key.startsWith(prefix)) continue;
         remaining++;
         if (item.obj.metadata.deletionTimestamp !== undefined) continue;

@@ -59,7 +59,7 @@ export interface WatchCacheOptions {
 }
 
 export class WatchCache {
-  private readonly objects = new Map<string, CachedObject>();
+  private readonly current = new Map<string, CachedObject>();
   private readonly events: CacheEvent[] = [];
   private readonly watchers = new Set<CacheWatcher>();
   private waiters: Waiter[] = [];
@@ -129,8 +129,8 @@ export class WatchCache {
   /** A fresh list: watchers that were following the old state cannot be continued exactly. */
   private replaceAll(items: CachedObject[], revision: number): void {
     const hadData = this.ready;
-    this.objects.clear();
-    for (const i of items) this.objects.set(i.key, i);
+    this.current.clear();
+    for (const i of items) this.current.set(i.key, i);
     this.events.length = 0;
     this.rev = Math.max(this.rev, revision);
     this.oldest = revision;
@@ -166,7 +166,7 @@ export class WatchCache {
   private apply(events: StorageEvent[], headerRevision: number): void {
     for (const e of events) {
       if (e.revision <= this.rev && e.revision !== 0) continue; // replayed after a resumed watch
-      const prev = this.objects.get(e.key);
+      const prev = this.current.get(e.key);
       let ev: CacheEvent;
       if (e.type === 'put' && e.value) {
         let obj: KubeObject;
@@ -176,14 +176,14 @@ export class WatchCache {
           this.log('undecodable object in store; skipped', { key: e.key, error: String(err) });
           continue;
         }
-        this.objects.set(e.key, { key: e.key, obj, revision: e.revision });
+        this.current.set(e.key, { key: e.key, obj, revision: e.revision });
         ev = prev ? { type: 'MODIFIED', key: e.key, obj, prevObj: prev.obj, revision: e.revision } : { type: 'ADDED', key: e.key, obj, revision: e.revision };
       } else {
         if (!prev) {
           this.rev = Math.max(this.rev, e.revision);
           continue;
         }
-        this.objects.delete(e.key);
+        this.current.delete(e.key);
         const last: KubeObject = { ...prev.obj, metadata: { ...prev.obj.metadata, resourceVersion: String(e.revision) } };
         ev = { type: 'DELETED', key: e.key, obj: last, prevObj: prev.obj, revision: e.revision };
       }
@@ -242,12 +242,24 @@ export class WatchCache {
   /** The current objects (a snapshot), sorted by key, and the revision they reflect. */
   snapshot(): { items: CachedObject[]; revision: number } {
     if (!this.ready) throw new CacheNotReadyError(`cache for ${this.prefix} is not ready`);
-    const items = [...this.objects.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const items = [...this.current.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { items, revision: this.rev };
   }
 
+  /** The current objects in no particular order: for lookups that need no sorted list. */
+  objects(): KubeObject[] {
+    if (!this.ready) throw new CacheNotReadyError(`cache for ${this.prefix} is not ready`);
+    return [...this.current.values()].map((o) => o.obj);
+  }
+
+  /** The current entries in no particular order. */
+  entries(): IterableIterator<CachedObject> {
+    if (!this.ready) throw new CacheNotReadyError(`cache for ${this.prefix} is not ready`);
+    return this.current.values();
+  }
+
   get(key: string): CachedObject | undefined {
-    return this.objects.get(key);
+    return this.current.get(key);
   }
 
   /**
