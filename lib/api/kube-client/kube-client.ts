@@ -191,7 +191,9 @@ export class KubeClient {
 
   async create(r: ApiResource, obj: unknown, o: WriteOptions = {}): Promise<KubeObject> {
     const namespace = this.ns(r, o.namespace ?? objectNamespace(obj));
-    const path = resourcePath(r, { namespace, subresource: undefined });
+    // A subresource create (pods/binding, pods/eviction) posts to the named object.
+    const name = o.subresource !== undefined && isRecord(obj) && isRecord(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : undefined;
+    const path = resourcePath(r, { namespace, name, subresource: name === undefined ? undefined : o.subresource });
     return (await this.requestJson('POST', path, { body: obj, query: this.writeQuery(o), signal: o.signal })) as KubeObject;
   }
 
