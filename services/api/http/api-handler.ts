@@ -619,6 +619,7 @@ function deleteOptions(raw: Buffer, query: URLSearchParams): DeleteOptions {
     if (isRecord(body)) {
       if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
       if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy;
+      if (typeof body.orphanDependents === 'boolean') opts.orphanDependents = body.orphanDependents;
       if (isRecord(body.preconditions)) {
         const p = body.preconditions;
         opts.preconditions = {};
@@ -635,7 +636,24 @@ function deleteOptions(raw: Buffer, query: URLSearchParams): DeleteOptions {
   }
   const pp = query.get('propagationPolicy');
   if (pp) opts.propagationPolicy = pp;
+  const od = query.get('orphanDependents');
+  if (od === 'true' || od === 'false') opts.orphanDependents = od === 'true';
+  validateDeleteOptions(opts);
   return opts;
+}
+
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
+
+/** ValidateDeleteOptions: a known propagationPolicy, and not both it and orphanDependents. */
+function validateDeleteOptions(opts: DeleteOptions): void {
+  const errs = [];
+  if (opts.propagationPolicy !== undefined && !(PROPAGATION_POLICIES as readonly string[]).includes(opts.propagationPolicy)) {
+    errs.push(fieldErrors.notSupported(FieldPath.root('propagationPolicy'), opts.propagationPolicy, PROPAGATION_POLICIES));
+  }
+  if (opts.propagationPolicy !== undefined && opts.orphanDependents !== undefined) {
+    errs.push(fieldErrors.invalid(FieldPath.root('propagationPolicy'), opts.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));
+  }
+  if (errs.length > 0) throw Errors.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', errs);
 }
 
 function successStatus(resInfo: ResourceInfo, obj: KubeObject): Record<string, unknown> {

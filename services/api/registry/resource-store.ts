@@ -27,6 +27,27 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
+  /** Deprecated form of propagationPolicy: Orphan. */
+  orphanDependents?: boolean;
+}
+
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
+
+/**
+ * The finalizers a delete leaves on the object for the garbage collector (the generic
+ * registry's deletionFinalizersForGarbageCollection): Orphan adds "orphan", Foreground adds
+ * "foregroundDeletion"; without a policy, finalizers the object already has decide. Every
+ * resource here defaults to background deletion, as apps/v1 does.
+ */
+export function finalizersForDeletion(current: readonly string[], opts: DeleteOptions): string[] {
+  const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
+  const orphan = policy === 'Orphan' || (policy === undefined && current.includes(ORPHAN));
+  const foreground = policy === 'Foreground' || (policy === undefined && current.includes(FOREGROUND));
+  const out = current.filter((f) => f !== ORPHAN && f !== FOREGROUND);
+  if (orphan) out.push(ORPHAN);
+  if (foreground) out.push(FOREGROUND);
+  return out;
 }
 
 export type PatchFn = (patchType: string, current: KubeObject, patch: unknown) => KubeObject;
@@ -41,7 +62,12 @@ export interface ResourceStoreDeps {
 }
 
 /** Which part of the object a write may change. */
-export type WriteScope = 'main' | 'status';
+/**
+ * main: spec and metadata; status: the status subresource; binding: pods/binding, which sets
+ * spec.nodeName and the PodScheduled condition in one write without the pod update rules
+ * (the binding registry writes storage directly in Kubernetes too).
+ */
+export type WriteScope = 'main' | 'status' | 'binding';
 
 const RFC3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -297,10 +323,13 @@ export class ResourceStore {
       if (pinnedVersion !== undefined && pinnedVersion !== old.metadata.resourceVersion) throw Errors.staleUpdate(this.gr, name);
       const incoming = transform(clone(old));
       const merged = this.mergeForUpdate(old, incoming, scope);
-      const attrs = this.attrs('UPDATE', ctx, namespace, name, scope === 'status' ? 'status' : '', merged, old);
-      await this.deps.admission.admit(attrs);
-      await this.deps.admission.validate(attrs);
-      const next = this.track(old, attrs.object ?? merged, ctx, scope === 'status' ? 'status' : '');
+      const subresource = scope === 'main' ? '' : scope;
+      const attrs = this.attrs('UPDATE', ctx, namespace, name, subresource, merged, old);
+      if (scope !== 'binding') {
+        await this.deps.admission.admit(attrs);
+        await this.deps.admission.validate(attrs);
+      }
+      const next = this.track(old, attrs.object ?? merged, ctx, subresource);
       if (sameJson({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } })) {
         return this.present(old, ctx.version); // no-op update: nothing is written, as in Kubernetes
       }
@@ -338,6 +367,8 @@ export class ResourceStore {
       if (incoming.status !== undefined) next.status = incoming.status;
       else delete next.status;
       // Labels and annotations may change with status in Kubernetes only through the main resource.
+    } else if (scope === 'binding') {
+      next = incoming;
     } else {
       next = incoming;
       if (this.hasStatus) {
@@ -380,9 +411,11 @@ export class ResourceStore {
       }
       await this.deps.admission.validate(this.attrs('DELETE', ctx, namespace, name, '', undefined, obj));
       const grace = this.gracePeriod(obj, opts);
-      const finalizers = obj.metadata.finalizers ?? [];
+      const finalizers = this.info.kind === 'Namespace' ? (obj.metadata.finalizers ?? []) : finalizersForDeletion(obj.metadata.finalizers ?? [], opts);
       if (grace > 0 || finalizers.length > 0 || this.info.kind === 'Namespace') {
         const marked = clone(obj);
+        if (finalizers.length > 0) marked.metadata.finalizers = finalizers;
+        else delete marked.metadata.finalizers;
         const now = this.deps.now();
         const m = marked.metadata;
         const due = new Date(now.getTime() + grace * 1000);

@@ -24,22 +24,17 @@ export class BindingSubresource implements SubresourceHandler {
     if (target && target.kind !== undefined && target.kind !== '' && target.kind !== 'Node') {
       throw Errors.invalid({ group: '', kind: 'Binding' }, info.name, [{ type: 'FieldValueNotSupported', field: 'target.kind', badValue: target.kind, detail: 'supported values: "Node"' }]);
     }
-    await store.guaranteedUpdate(info.namespace, info.name, { ...ctx }, 'main', undefined, (pod) => {
+    // One write sets spec.nodeName and PodScheduled=True, as the binding registry's assignPod does.
+    await store.guaranteedUpdate(info.namespace, info.name, ctx, 'binding', undefined, (pod) => {
       const spec = isRecord(pod.spec) ? pod.spec : {};
       if (pod.metadata.deletionTimestamp !== undefined) throw Errors.conflict({ group: '', resource: 'pods' }, info.name, 'pod is being deleted, cannot be assigned to a host');
       if (typeof spec.nodeName === 'string' && spec.nodeName !== '') {
         throw Errors.conflict({ group: '', resource: 'pods/binding' }, info.name, `pod ${info.name} is already assigned to node "${spec.nodeName}"`);
       }
-      const next = structuredClone(pod);
-      next.spec = { ...spec, nodeName: node };
-      return next;
-    });
-    // PodScheduled=True goes into status, as the binding registry does.
-    await store.guaranteedUpdate(info.namespace, info.name, ctx, 'status', undefined, (pod) => {
       const status = isRecord(pod.status) ? { ...pod.status } : {};
       const conditions = (Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : []).filter((x) => x.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: RFC3339(this.now()) });
-      return { ...pod, status: { ...status, conditions } };
+      return { ...pod, spec: { ...spec, nodeName: node }, status: { ...status, conditions } };
     });
     return success(201);
   }
