@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the local cluster on this machine (fresh Debian 12, as root). For now the cluster is
-# its control plane: three bin/store members on loopback, like etcd's own Procfile, and the API
-# server (bin/api) on https://127.0.0.1:6443 with admin.kubeconfig for kubectl.
+# its control plane: three bin/store members on loopback, like etcd's own Procfile, the API
+# server (bin/api) on https://127.0.0.1:6443 with admin.kubeconfig for kubectl, and the
+# scheduler and controllers (bin/sched, health on 127.0.0.1:10259).
 # Idempotent: processes already running are left alone. `scripts/up.sh down` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ cluster_dir="${STATE_DIR:-/var/lib/meshctl}/local"
 state="$cluster_dir/store"
 
 if [ "${1:-}" = "down" ]; then
+  if [ -f "$cluster_dir/sched.pid" ] && kill -0 "$(cat "$cluster_dir/sched.pid")" 2>/dev/null; then kill -TERM "$(cat "$cluster_dir/sched.pid")"; fi
+  rm -f "$cluster_dir/sched.pid"
   if [ -f "$cluster_dir/api.pid" ] && kill -0 "$(cat "$cluster_dir/api.pid")" 2>/dev/null; then kill -TERM "$(cat "$cluster_dir/api.pid")"; fi
   rm -f "$cluster_dir/api.pid"
   for n in 1 2 3; do
@@ -18,7 +21,7 @@ if [ "${1:-}" = "down" ]; then
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then kill -TERM "$(cat "$pidfile")"; fi
     rm -f "$pidfile"
   done
-  echo "API server and store members stopped (data kept in $cluster_dir)"
+  echo "sched, API server and store members stopped (data kept in $cluster_dir)"
   exit 0
 fi
 
@@ -79,15 +82,29 @@ for _ in $(seq 1 60); do
   if [ -f "$cluster_dir/pki/admin.kubeconfig" ] &&
     kubectl --kubeconfig "$cluster_dir/pki/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1; then
     ln -sf "$cluster_dir/pki/admin.kubeconfig" "$cluster_dir/admin.kubeconfig"
+    sched_pid="$cluster_dir/sched.pid"
+    if [ -f "$sched_pid" ] && kill -0 "$(cat "$sched_pid")" 2>/dev/null; then
+      echo "sched already running (pid $(cat "$sched_pid"))"
+    else
+      setsid "$root/bin/sched" --kubeconfig "$cluster_dir/admin.kubeconfig" --healthz-bind-address 127.0.0.1:10259 \
+        >>"$cluster_dir/sched.log" 2>&1 </dev/null &
+      echo $! >"$sched_pid"
+      echo "started the scheduler and controllers (pid $!, log $cluster_dir/sched.log)"
+    fi
+    for _ in $(seq 1 60); do
+      if curl -sf http://127.0.0.1:10259/readyz >/dev/null 2>&1; then break; fi
+      sleep 0.5
+    done
     kubectl --kubeconfig "$cluster_dir/admin.kubeconfig" get namespaces
     cat <<EOT
 
-The control plane is up: three store members (etcd v3 API) and the API server.
+The control plane is up: three store members (etcd v3 API), the API server, the scheduler and
+the controllers. No node agent exists yet, so pods stay Pending until a node registers.
   export KUBECONFIG=$cluster_dir/admin.kubeconfig
   kubectl get namespaces && kubectl api-resources
   export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=$endpoints
   etcdctl member list -w table
-Logs: $state/infra{1,2,3}.log, $cluster_dir/api.log    Stop: scripts/up.sh down
+Logs: $state/infra{1,2,3}.log, $cluster_dir/api.log, $cluster_dir/sched.log    Stop: scripts/up.sh down
 EOT
     exit 0
   fi

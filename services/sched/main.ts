@@ -87,6 +87,8 @@ async function run(cfg: SchedConfig): Promise<void> {
       for (const [name, e] of leaders) this.set({ name }, e === undefined || e.isLeader() ? 1 : 0);
     },
   });
+  const schedulerRole = roles.find((r): r is SchedulerRole => r instanceof SchedulerRole);
+  if (schedulerRole) registerSchedulerMetrics(registry, schedulerRole);
   let ready = false;
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -159,6 +161,36 @@ async function run(cfg: SchedConfig): Promise<void> {
   }));
 
   await Promise.all(running);
+}
+
+/** scheduler_* metrics; latencies as quantiles over the most recent attempts. */
+function registerSchedulerMetrics(registry: Registry, role: SchedulerRole): void {
+  const m = role.scheduler.metrics;
+  new Gauge({
+    name: 'scheduler_schedule_attempts_total',
+    help: 'Number of attempts to schedule pods, by the result.',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      this.set({ result: 'scheduled' }, m.scheduled);
+      this.set({ result: 'unschedulable' }, m.unschedulable);
+      this.set({ result: 'error' }, m.errors);
+    },
+  });
+  const quantiles = (name: string, help: string, samples: typeof m.attemptDurationsMs): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['quantile'],
+      registers: [registry],
+      collect() {
+        if (samples.count === 0) return;
+        for (const q of [0.5, 0.9, 0.99]) this.set({ quantile: String(q) }, samples.percentile(q * 100) / 1000);
+      },
+    });
+  };
+  quantiles('scheduler_scheduling_attempt_duration_seconds', 'Scheduling attempt latency in seconds (pop to binding issued).', m.attemptDurationsMs);
+  quantiles('scheduler_pod_scheduling_sli_duration_seconds', 'Latency from a pod entering the queue to its binding, in seconds.', m.e2eDurationsMs);
 }
 
 function main(): void {

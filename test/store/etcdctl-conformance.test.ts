@@ -35,8 +35,8 @@ function normalize(text: string): string {
     .replace(/\s*\b\d+(\.\d+)? [kMG]?B\b\s*/g, ' <size> ')
     .replace(/"(cluster_id|member_id|ID|leader)":\s*\d+/g, (_m, k: string) => `"${k}":<n>`)
     .replace(/"raft_term":\s*\d+/g, '"raft_term":<n>')
-    // Member and cluster IDs are uint64s printed in hex without leading zeros: any length.
-    .replace(/\b(Member|cluster) ([0-9a-f]+)\b/g, (_m, word: string, id: string) => `${word} ${idOf(id)}`)
+    // Member and cluster IDs are uint64s printed in hex (%16x: space-padded to 16) by etcdctl.
+    .replace(/\b(Member|cluster) +([0-9a-f]+)\b/g, (_m, word: string, id: string) => `${word} ${idOf(id)}`)
     .replace(/\b[0-9a-f]{12,16}\b/g, (m) => idOf(m))
     // Table cells are padded to their widest value, and IDs and sizes differ in width.
     .replace(/ *\| */g, ' | ')
@@ -176,8 +176,9 @@ describe('etcdctl against ours and against etcd 3.4', () => {
     const addTo = (c: StoreCluster) => c.etcdctl(['member', 'add', 'extra', '--peer-urls=http://127.0.0.1:1'], { endpoints: c.endpoint(0) });
     const [a, b] = await Promise.all([addTo(ours), addTo(etcd)]);
     expect(normalize(a.stdout)).toBe(normalize(b.stdout));
+    // etcdctl prints IDs with %16x: one below 2^60 is padded with spaces ("Member  50c1... added").
     const idIn = (out: string): string => {
-      const id = /Member ([0-9a-f]+) added/.exec(out)?.[1];
+      const id = /Member +([0-9a-f]+) added/.exec(out)?.[1];
       if (!id) throw new Error(`no member ID in: ${out}`);
       return id;
     };
@@ -188,7 +189,7 @@ describe('etcdctl against ours and against etcd 3.4', () => {
       c.etcdctl(['member', 'remove', c === ours ? idOurs : idEtcd], { endpoints: c.endpoint(0) }),
     );
     expect(removed.ours).toBe(removed.etcd);
-    expect(removed.oursRaw).toMatch(/^Member [0-9a-f]+ removed from cluster [0-9a-f]+$/);
+    expect(removed.oursRaw).toMatch(/^Member +[0-9a-f]+ removed from cluster +[0-9a-f]+$/);
     const after = await ours.etcdctl(['member', 'list'], { endpoints: ours.endpoint(0) });
     expect(after.stdout).not.toContain(idOurs);
   });

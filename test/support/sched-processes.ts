@@ -30,6 +30,11 @@ export class SchedProcesses {
     for (let i = 0; i < n; i++) await this.waitReady(i);
   }
 
+  /** The health/metrics port of copy i. */
+  port(i: number): number {
+    return this.ports[i] ?? 0;
+  }
+
   logFile(i: number): string {
     return path.join(this.cluster.dir, `sched-${i}.log`);
   }

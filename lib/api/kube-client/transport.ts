@@ -39,6 +39,12 @@ function errno(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * Connections per server. Bursts (a scheduler binding thousands of pods) queue here instead of
+ * opening a TLS connection per request; long-lived watches hold one each, so the cap leaves room.
+ */
+const MAX_SOCKETS = 100;
+
 export class HttpTransport {
   private readonly url: URL;
   private readonly agent: http.Agent;
@@ -52,6 +58,7 @@ export class HttpTransport {
     if (this.url.protocol === 'https:') {
       this.agent = new https.Agent({
         keepAlive: true,
+        maxSockets: MAX_SOCKETS,
         ...(config.caPem ? { ca: config.caPem } : {}),
         ...(config.clientCertPem ? { cert: config.clientCertPem } : {}),
         ...(config.clientKeyPem ? { key: config.clientKeyPem } : {}),
@@ -59,7 +66,7 @@ export class HttpTransport {
         rejectUnauthorized: !config.insecureSkipTlsVerify,
       });
     } else {
-      this.agent = new http.Agent({ keepAlive: true });
+      this.agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
     }
     if (config.token !== undefined) this.auth.Authorization = `Bearer ${config.token}`;
     else if (config.username !== undefined) {

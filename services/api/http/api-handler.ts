@@ -647,11 +647,12 @@ const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
 /** ValidateDeleteOptions: a known propagationPolicy, and not both it and orphanDependents. */
 function validateDeleteOptions(opts: DeleteOptions): void {
   const errs = [];
-  if (opts.propagationPolicy !== undefined && !(PROPAGATION_POLICIES as readonly string[]).includes(opts.propagationPolicy)) {
-    errs.push(fieldErrors.notSupported(FieldPath.root('propagationPolicy'), opts.propagationPolicy, PROPAGATION_POLICIES));
-  }
   if (opts.propagationPolicy !== undefined && opts.orphanDependents !== undefined) {
     errs.push(fieldErrors.invalid(FieldPath.root('propagationPolicy'), opts.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));
+  }
+  if (opts.propagationPolicy !== undefined && !(PROPAGATION_POLICIES as readonly string[]).includes(opts.propagationPolicy)) {
+    // Kubernetes lists "nil" too: leaving the field out is allowed.
+    errs.push(fieldErrors.notSupported(FieldPath.root('propagationPolicy'), opts.propagationPolicy, [...PROPAGATION_POLICIES, 'nil']));
   }
   if (errs.length > 0) throw Errors.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', errs);
 }

@@ -31,6 +31,13 @@ export interface DeleteOptions {
   orphanDependents?: boolean;
 }
 
+/** Metadata a status write may change (the kind's status strategy PrepareForUpdate). */
+function statusWritableMetadata(group: string, kind: string): ReadonlyArray<'labels' | 'annotations'> {
+  if (group === 'apps' && kind === 'Deployment') return ['annotations'];
+  if (group === '' || group === 'apps') return ['labels', 'annotations'];
+  return [];
+}
+
 const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 
@@ -366,7 +373,15 @@ export class ResourceStore {
       next = clone(old);
       if (incoming.status !== undefined) next.status = incoming.status;
       else delete next.status;
-      // Labels and annotations may change with status in Kubernetes only through the main resource.
+      // The built-in kinds' status strategies reset only the spec (and for Deployments the
+      // labels), so labels and annotations sent with a status write stay; custom resources
+      // (the Istio kinds) keep all metadata.
+      const carried = statusWritableMetadata(this.info.group, this.info.kind);
+      for (const field of carried) {
+        const v = incoming.metadata[field];
+        if (v !== undefined) next.metadata[field] = v;
+        else delete next.metadata[field];
+      }
     } else if (scope === 'binding') {
       next = incoming;
     } else {
