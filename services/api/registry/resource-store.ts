@@ -156,6 +156,15 @@ export class ResourceStore {
     return { items: page.items.map((i) => ({ key: i.key, obj: this.decode(i.value, i.modRevision) })), revision: page.revision, more: page.more, remaining: page.remaining };
   }
 
+  /** The object as the watch cache has it, shaped like a store read; undefined to read the store. */
+  private cachedForUpdate(namespace: string, name: string, pinnedVersion: string | undefined): { obj: KubeObject; stored: StoredValue } | undefined {
+    if (!this.cache.isReady) return undefined;
+    const key = this.key(namespace, name);
+    const c = this.cache.get(key);
+    if (!c || (pinnedVersion !== undefined && String(c.revision) !== pinnedVersion)) return undefined;
+    return { obj: clone(c.obj), stored: { key, value: Buffer.alloc(0), modRevision: c.revision, createRevision: 0 } };
+  }
+
   private async getStored(namespace: string, name: string): Promise<{ obj: KubeObject; stored: StoredValue } | undefined> {
     const got = await this.deps.storage.get(this.key(namespace, name));
     return got ? { obj: this.decode(got.value, got.modRevision), stored: got } : undefined;
@@ -324,7 +333,11 @@ export class ResourceStore {
     transform: (current: KubeObject) => KubeObject,
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
-      const cur = await this.getStored(namespace, name);
+      // The first attempt starts from the watch cache, as Kubernetes' GuaranteedUpdate does:
+      // the write compares mod_revision, so a stale copy costs a conflict and a store read
+      // instead of every update paying that read.
+      const fromCache = attempt === 0 ? this.cachedForUpdate(namespace, name, pinnedVersion) : undefined;
+      const cur = fromCache ?? (await this.getStored(namespace, name));
       if (!cur) throw Errors.notFound(this.gr, name);
       const old = cur.obj;
       if (pinnedVersion !== undefined && pinnedVersion !== old.metadata.resourceVersion) throw Errors.staleUpdate(this.gr, name);
@@ -338,6 +351,7 @@ export class ResourceStore {
       }
       const next = this.track(old, attrs.object ?? merged, ctx, subresource);
       if (sameJson({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } })) {
+        if (fromCache) continue; // a no-op against a cached copy: confirm against the store
         return this.present(old, ctx.version); // no-op update: nothing is written, as in Kubernetes
       }
       if (ctx.dryRun) return this.present(next, ctx.version);
