@@ -19,6 +19,7 @@ import { nodeRestrictionPlugin } from './auth/node-restriction.js';
 import { authorize } from './auth/rbac.js';
 import type { RbacPolicySource } from './auth/rbac.js';
 import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
+import { logLine, runMain } from '../../lib/process/main-entry.js';
 import { ConfigError, HELP, parseApiArgs } from './config.js';
 import type { ApiConfig } from './config.js';
 import { genericPatch, patchApplier } from './extensions.js';
@@ -32,9 +33,7 @@ import { LogSubresource } from './subresources/log.js';
 import { ScaleSubresource } from './subresources/scale.js';
 import { TokenSubresource } from './subresources/token.js';
 
-function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
-}
+const log = logLine;
 
 async function run(cfg: ApiConfig): Promise<void> {
   const hostIps = [...new Set([cfg.advertiseAddress, ...(cfg.bindAddress !== '0.0.0.0' ? [cfg.bindAddress] : [])])];
@@ -158,25 +157,4 @@ async function run(cfg: ApiConfig): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function main(): void {
-  let cfg: ApiConfig | 'help';
-  try {
-    cfg = parseApiArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`api: ${err.message}\n\n${HELP}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (cfg === 'help') {
-    process.stdout.write(HELP);
-    return;
-  }
-  run(cfg).catch((err: unknown) => {
-    log('error', 'fatal', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    process.exit(1);
-  });
-}
-
-main();
+runMain({ name: 'api', help: HELP, parse: (argv) => parseApiArgs(argv), isUsageError: (err): err is ConfigError => err instanceof ConfigError, run });

@@ -10,15 +10,14 @@ import { InformerFactory } from '../../lib/controller/informer.js';
 import type { Logger } from '../../lib/controller/informer.js';
 import { LeaderElector } from '../../lib/controller/leader-election.js';
 import { realClock } from '../../lib/controller/clock.js';
+import { logLine, runMain } from '../../lib/process/main-entry.js';
 import { ConfigError, HELP, parseSchedArgs } from './config.js';
 import type { SchedConfig } from './config.js';
 import { ControllerManager } from './controller-manager.js';
 import type { Role } from './role.js';
 import { SchedulerRole } from './scheduler-role.js';
 
-function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
-}
+const log = logLine;
 
 const info: Logger = (msg, fields) => log('info', msg, fields);
 
@@ -193,25 +192,4 @@ function registerSchedulerMetrics(registry: Registry, role: SchedulerRole): void
   quantiles('scheduler_pod_scheduling_sli_duration_seconds', 'Latency from a pod entering the queue to its binding, in seconds.', m.e2eDurationsMs);
 }
 
-function main(): void {
-  let cfg: SchedConfig | 'help';
-  try {
-    cfg = parseSchedArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sched: ${err.message}\n\n${HELP}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (cfg === 'help') {
-    process.stdout.write(HELP);
-    return;
-  }
-  run(cfg).catch((err: unknown) => {
-    log('error', 'fatal', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    process.exit(1);
-  });
-}
-
-main();
+runMain({ name: 'sched', help: HELP, parse: (argv) => parseSchedArgs(argv), isUsageError: (err): err is ConfigError => err instanceof ConfigError, run });

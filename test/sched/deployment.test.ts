@@ -5,12 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
-import { KubeClient } from '../../lib/api/kube-client/kube-client.js';
+import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { ApiCluster } from '../support/api-cluster.js';
-import { FakeNodes } from '../support/fake-nodes.js';
-import { SchedProcesses } from '../support/sched-processes.js';
+import { SchedCluster } from '../support/sched-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 const NS = 'rollout';
@@ -57,20 +55,14 @@ function nodeOf(p: KubeObject): string {
 }
 
 describe('Deployments over fake nodes, end to end', () => {
-  let cluster: ApiCluster;
+  let c: SchedCluster;
   let client: KubeClient;
-  let nodes: FakeNodes;
-  let sched: SchedProcesses;
   const watching = new AbortController();
   let pods: Informer;
 
   beforeAll(async () => {
-    cluster = await ApiCluster.start();
-    client = await KubeClient.fromKubeconfig({ explicitPath: cluster.kubeconfig });
-    nodes = await FakeNodes.start(client, [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }], { podReadyDelayMs: 300 });
-    sched = new SchedProcesses(cluster);
-    await sched.start(1);
-    await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c = await SchedCluster.start({ nodes: [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }], nodeOptions: { podReadyDelayMs: 300 }, namespace: NS });
+    client = c.client;
     pods = new Informer(client, Resources.pods, { namespace: NS });
     void pods.run(watching.signal);
     await pods.waitForSync(AbortSignal.timeout(10_000));
@@ -78,10 +70,7 @@ describe('Deployments over fake nodes, end to end', () => {
 
   afterAll(async () => {
     watching.abort();
-    await nodes?.close();
-    await sched?.destroy();
-    client?.close();
-    await cluster?.destroy();
+    await c?.destroy();
   }, 60_000);
 
   const active = (): KubeObject[] => pods.cache.list().filter((p) => p.metadata.deletionTimestamp === undefined);
@@ -99,11 +88,11 @@ describe('Deployments over fake nodes, end to end', () => {
   }
 
   it('creates, binds and spreads the pods of a 10-replica Deployment (max skew 1)', async () => {
-    const r = await cluster.kubectl(['apply', '-f', '-'], { input: deployment('mesh/demo:a', 10) });
+    const r = await c.kubectl(['apply', '-f', '-'], { input: deployment('mesh/demo:a', 10) });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('deployment.apps/web created');
     await rolledOut('mesh/demo:a', 10);
-    const perNode = new Map(nodes.names.map((n) => [n, 0]));
+    const perNode = new Map(c.nodes.names.map((n) => [n, 0]));
     for (const p of active()) perNode.set(nodeOf(p), (perNode.get(nodeOf(p)) ?? 0) + 1);
     const counts = [...perNode.values()];
     expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
@@ -137,9 +126,9 @@ describe('Deployments over fake nodes, end to end', () => {
       minReady = Math.min(minReady, a.filter(isReady).length);
     };
     pods.addEventHandler({ onAdd: observe, onUpdate: observe, onDelete: observe });
-    const r = await cluster.kubectl(['-n', NS, 'set', 'image', 'deployment/web', 'app=mesh/demo:b']);
+    const r = await c.kubectl(['-n', NS, 'set', 'image', 'deployment/web', 'app=mesh/demo:b']);
     expect(r.stdout).toBe('deployment.apps/web image updated');
-    const status = await cluster.kubectl(['-n', NS, 'rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    const status = await c.kubectl(['-n', NS, 'rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
     expect(status.stdout).toContain('successfully rolled out');
     await rolledOut('mesh/demo:b', 10);
     expect(observations).toBeGreaterThan(20);
@@ -147,13 +136,13 @@ describe('Deployments over fake nodes, end to end', () => {
     expect(maxPods).toBeLessThanOrEqual(13);
     expect(maxPods).toBeGreaterThan(10);
     expect(minReady).toBeGreaterThanOrEqual(8);
-    const history = await cluster.kubectl(['-n', NS, 'rollout', 'history', 'deployment/web']);
+    const history = await c.kubectl(['-n', NS, 'rollout', 'history', 'deployment/web']);
     expect(history.stdout).toMatch(/^1\s/m);
     expect(history.stdout).toMatch(/^2\s/m);
   });
 
   it('rollout undo returns to image A', async () => {
-    const r = await cluster.kubectl(['-n', NS, 'rollout', 'undo', 'deployment/web']);
+    const r = await c.kubectl(['-n', NS, 'rollout', 'undo', 'deployment/web']);
     expect(r.stdout).toBe('deployment.apps/web rolled back');
     await rolledOut('mesh/demo:a', 10);
     const rsList = await client.list(Resources.replicaSets, { namespace: NS });
@@ -164,10 +153,10 @@ describe('Deployments over fake nodes, end to end', () => {
   });
 
   it('scales 10 → 3 → 8', async () => {
-    expect((await cluster.kubectl(['-n', NS, 'scale', 'deployment/web', '--replicas=3'])).stdout).toBe('deployment.apps/web scaled');
+    expect((await c.kubectl(['-n', NS, 'scale', 'deployment/web', '--replicas=3'])).stdout).toBe('deployment.apps/web scaled');
     await rolledOut('mesh/demo:a', 3);
-    expect((await cluster.kubectl(['-n', NS, 'scale', 'deployment/web', '--replicas=8'])).stdout).toBe('deployment.apps/web scaled');
+    expect((await c.kubectl(['-n', NS, 'scale', 'deployment/web', '--replicas=8'])).stdout).toBe('deployment.apps/web scaled');
     await rolledOut('mesh/demo:a', 8);
-    expect(nodes.errors).toEqual([]);
+    expect(c.nodes.errors).toEqual([]);
   });
 });

@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
 import { isApiError } from '../../lib/api/kube-client/api-error.js';
-import { KubeClient } from '../../lib/api/kube-client/kube-client.js';
+import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { ApiCluster } from '../support/api-cluster.js';
-import { FakeNodes } from '../support/fake-nodes.js';
-import { SchedProcesses } from '../support/sched-processes.js';
+import { SchedCluster } from '../support/sched-cluster.js';
 import { sleep } from '../support/store-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -30,25 +28,16 @@ spec:
 }
 
 describe('garbage collection of a Deployment and its dependents', () => {
-  let cluster: ApiCluster;
+  let c: SchedCluster;
   let client: KubeClient;
-  let nodes: FakeNodes;
-  let sched: SchedProcesses;
 
   beforeAll(async () => {
-    cluster = await ApiCluster.start();
-    client = await KubeClient.fromKubeconfig({ explicitPath: cluster.kubeconfig });
-    nodes = await FakeNodes.start(client, [{ name: 'node-a' }, { name: 'node-b' }]);
-    sched = new SchedProcesses(cluster);
-    await sched.start(1);
-    await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c = await SchedCluster.start({ nodes: [{ name: 'node-a' }, { name: 'node-b' }], namespace: NS });
+    client = c.client;
   }, 120_000);
 
   afterAll(async () => {
-    await nodes?.close();
-    await sched?.destroy();
-    client?.close();
-    await cluster?.destroy();
+    await c?.destroy();
   }, 60_000);
 
   async function podsOf(app: string, ns = NS): Promise<KubeObject[]> {
@@ -60,7 +49,7 @@ describe('garbage collection of a Deployment and its dependents', () => {
   }
 
   async function deployed(app: string, ns = NS): Promise<void> {
-    const r = await cluster.kubectl(['apply', '-f', '-'], { input: deployment(app, ns) });
+    const r = await c.kubectl(['apply', '-f', '-'], { input: deployment(app, ns) });
     expect(r.stderr).toBe('');
     await waitFor(`3 running pods of ${app}`, async () => {
       const p = await podsOf(app, ns);
@@ -80,7 +69,7 @@ describe('garbage collection of a Deployment and its dependents', () => {
 
   it('background: the Deployment goes at once, then its ReplicaSet and pods', async () => {
     await deployed('bg');
-    const r = await cluster.kubectl(['-n', NS, 'delete', 'deployment', 'bg']);
+    const r = await c.kubectl(['-n', NS, 'delete', 'deployment', 'bg']);
     expect(r.stdout).toBe('deployment.apps "bg" deleted');
     expect(await gone(Resources.deployments, 'bg')).toBe(true);
     await waitFor('the ReplicaSet and pods of bg to be collected', async () => (await replicaSetsOf('bg')).length === 0 && (await podsOf('bg')).length === 0, 30_000);
@@ -88,7 +77,7 @@ describe('garbage collection of a Deployment and its dependents', () => {
 
   it('foreground: the Deployment stays, marked, until its ReplicaSet and pods are gone', async () => {
     await deployed('fg');
-    const r = await cluster.kubectl(['-n', NS, 'delete', 'deployment', 'fg', '--cascade=foreground', '--wait=false']);
+    const r = await c.kubectl(['-n', NS, 'delete', 'deployment', 'fg', '--cascade=foreground', '--wait=false']);
     expect(r.stdout).toBe('deployment.apps "fg" deleted');
     const marked = await client.get(Resources.deployments, 'fg', { namespace: NS });
     expect(marked.metadata.deletionTimestamp).toBeDefined();
@@ -107,7 +96,7 @@ describe('garbage collection of a Deployment and its dependents', () => {
   it('orphan: the Deployment goes; its ReplicaSet stays without the owner reference, with its pods', async () => {
     await deployed('orph');
     const [rsBefore] = await replicaSetsOf('orph');
-    const r = await cluster.kubectl(['-n', NS, 'delete', 'deployment', 'orph', '--cascade=orphan']);
+    const r = await c.kubectl(['-n', NS, 'delete', 'deployment', 'orph', '--cascade=orphan']);
     expect(r.stdout).toBe('deployment.apps "orph" deleted');
     expect(await gone(Resources.deployments, 'orph')).toBe(true);
     // Nothing more is collected: give the collector time to do something wrong.
@@ -125,7 +114,7 @@ describe('garbage collection of a Deployment and its dependents', () => {
   it('deleting a namespace deletes everything in it', async () => {
     await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
     await deployed('web', 'doomed');
-    const r = await cluster.kubectl(['delete', 'namespace', 'doomed', '--timeout=60s'], { timeoutMs: 70_000 });
+    const r = await c.kubectl(['delete', 'namespace', 'doomed', '--timeout=60s'], { timeoutMs: 70_000 });
     expect(r.stdout).toBe('namespace "doomed" deleted');
     expect(await gone(Resources.namespaces, 'doomed', '')).toBe(true);
     expect((await client.list(Resources.pods, { namespace: 'doomed' })).items).toEqual([]);

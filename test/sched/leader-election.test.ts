@@ -4,12 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
-import { KubeClient } from '../../lib/api/kube-client/kube-client.js';
+import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { ApiCluster } from '../support/api-cluster.js';
-import { FakeNodes } from '../support/fake-nodes.js';
-import { SchedProcesses } from '../support/sched-processes.js';
+import { SchedCluster } from '../support/sched-cluster.js';
+import type { SchedProcesses } from '../support/sched-processes.js';
 import { waitFor } from '../support/wait-for.js';
 
 const NS = 'handover';
@@ -17,21 +16,22 @@ const LEASE_MS = 4000;
 const RETRY_MS = 500;
 
 describe('leader election between two sched processes', () => {
-  let cluster: ApiCluster;
+  let c: SchedCluster;
   let client: KubeClient;
-  let nodes: FakeNodes;
   let sched: SchedProcesses;
   const watching = new AbortController();
   let pods: Informer;
   let maxPods = 0;
 
   beforeAll(async () => {
-    cluster = await ApiCluster.start();
-    client = await KubeClient.fromKubeconfig({ explicitPath: cluster.kubeconfig });
-    nodes = await FakeNodes.start(client, [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }]);
-    sched = new SchedProcesses(cluster, ['--leader-elect-lease-duration', `${LEASE_MS}ms`, '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', `${RETRY_MS}ms`]);
-    await sched.start(2);
-    await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c = await SchedCluster.start({
+      nodes: [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }],
+      schedArgs: ['--leader-elect-lease-duration', `${LEASE_MS}ms`, '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', `${RETRY_MS}ms`],
+      copies: 2,
+      namespace: NS,
+    });
+    client = c.client;
+    sched = c.sched;
     pods = new Informer(client, Resources.pods, { namespace: NS });
     const count = (): void => void (maxPods = Math.max(maxPods, pods.cache.list().filter((p) => p.metadata.deletionTimestamp === undefined).length));
     pods.addEventHandler({ onAdd: count, onUpdate: count });
@@ -41,10 +41,7 @@ describe('leader election between two sched processes', () => {
 
   afterAll(async () => {
     watching.abort();
-    await nodes?.close();
-    await sched?.destroy();
-    client?.close();
-    await cluster?.destroy();
+    await c?.destroy();
   }, 60_000);
 
   async function leader(): Promise<number> {
@@ -66,7 +63,7 @@ describe('leader election between two sched processes', () => {
     expect(heldBy).not.toBe('');
     expect(await leaseHolder('kube-scheduler')).toBe(heldBy);
 
-    const r = await cluster.kubectl(['-n', NS, 'create', 'deployment', 'web', '--image=mesh/demo:a', '--replicas=12']);
+    const r = await c.kubectl(['-n', NS, 'create', 'deployment', 'web', '--image=mesh/demo:a', '--replicas=12']);
     expect(r.stdout).toBe('deployment.apps/web created');
     // Kill the leader while it is creating pods.
     await waitFor('the first pods', () => pods.cache.size > 0, 30_000, 10);

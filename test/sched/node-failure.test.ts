@@ -5,11 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
-import { KubeClient } from '../../lib/api/kube-client/kube-client.js';
+import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { ApiCluster } from '../support/api-cluster.js';
-import { FakeNodes } from '../support/fake-nodes.js';
-import { SchedProcesses } from '../support/sched-processes.js';
+import { SchedCluster } from '../support/sched-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 const NS = 'failover';
@@ -32,29 +30,26 @@ function nodeOf(p: KubeObject): string {
 }
 
 describe('a node that stops renewing its lease', () => {
-  let cluster: ApiCluster;
+  let c: SchedCluster;
   let client: KubeClient;
-  let nodes: FakeNodes;
-  let sched: SchedProcesses;
 
   beforeAll(async () => {
-    cluster = await ApiCluster.start({ extraApiArgs: ['--default-unreachable-toleration-seconds', String(TOLERATION_S), '--default-not-ready-toleration-seconds', String(TOLERATION_S)] });
-    client = await KubeClient.fromKubeconfig({ explicitPath: cluster.kubeconfig });
-    nodes = await FakeNodes.start(client, [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }], { leaseRenewMs: 500 });
-    sched = new SchedProcesses(cluster, ['--node-monitor-grace-period', `${GRACE_MS}ms`, '--node-monitor-period', '200ms']);
-    await sched.start(1);
-    await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c = await SchedCluster.start({
+      nodes: [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }],
+      nodeOptions: { leaseRenewMs: 500 },
+      apiArgs: ['--default-unreachable-toleration-seconds', String(TOLERATION_S), '--default-not-ready-toleration-seconds', String(TOLERATION_S)],
+      schedArgs: ['--node-monitor-grace-period', `${GRACE_MS}ms`, '--node-monitor-period', '200ms'],
+      namespace: NS,
+    });
+    client = c.client;
   }, 120_000);
 
   afterAll(async () => {
-    await nodes?.close();
-    await sched?.destroy();
-    client?.close();
-    await cluster?.destroy();
+    await c?.destroy();
   }, 60_000);
 
   it('is marked Unknown and tainted, its pods are evicted and replaced elsewhere, and it is cleaned up on return', async () => {
-    const r = await cluster.kubectl(['apply', '-f', '-'], {
+    const r = await c.kubectl(['apply', '-f', '-'], {
       input: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: ${NS}}
@@ -80,7 +75,7 @@ spec:
       expect(tolerations).toContainEqual({ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: TOLERATION_S });
     }
 
-    nodes.stop('node-c');
+    c.nodes.stop('node-c');
     const lease = await client.get(Resources.leases, 'node-c', { namespace: 'kube-node-lease' });
     const lastRenew = Date.parse(String((lease.spec as Record<string, unknown>).renewTime));
     const unknownAt = await waitFor('node-c to turn Ready=Unknown', async () => {
@@ -104,12 +99,12 @@ spec:
     expect(nodeEvents.some((e) => e.reason === 'NodeNotReady' && (e.involvedObject as Record<string, unknown>).name === 'node-c')).toBe(true);
 
     // The node returns: Ready again, taints gone, the evicted pods finish terminating.
-    await nodes.resume('node-c');
+    await c.nodes.resume('node-c');
     await waitFor('node-c untainted', async () => {
       const n = await client.get(Resources.nodes, 'node-c');
       return readyCondition(n)?.status === 'True' && !taints(n).some((t) => String(t.key).startsWith('node.kubernetes.io/'));
     }, 30_000);
     await waitFor('the evicted pods to be gone', async () => (await list()).every((p) => nodeOf(p) !== 'node-c'), 30_000);
-    expect(nodes.errors).toEqual([]);
+    expect(c.nodes.errors).toEqual([]);
   });
 });

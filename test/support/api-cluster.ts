@@ -2,12 +2,12 @@
 // processes (dist/services/api/main.js) against it, with a kubeconfig for kubectl and client
 // libraries. KUBECTL picks the kubectl binary (default: kubectl on PATH; e.g. kubectl.1.27).
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { spawnNodeLogged } from './logged-process.js';
 import { StoreCluster, freePorts, sleep, storeMain } from './store-cluster.js';
 
 export const apiMain = path.join(path.dirname(path.dirname(storeMain)), 'api/main.js');
@@ -78,15 +78,9 @@ export class ApiCluster {
       '--cert-dir', this.certDir,
       ...(this.opts.extraApiArgs ?? []),
     ];
-    const log = createWriteStream(this.logFile(i), { flags: 'a' });
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout?.pipe(log, { end: false });
-    proc.stderr?.pipe(log, { end: false });
+    const { proc, exited } = spawnNodeLogged(args, this.logFile(i), () => this.procs.delete(i));
     this.procs.set(i, proc);
-    this.exits.set(i, new Promise((resolve) => proc.once('exit', (code) => {
-      this.procs.delete(i);
-      resolve(code);
-    })));
+    this.exits.set(i, exited);
   }
 
   async stopApi(i: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {

@@ -1,12 +1,12 @@
 // bin/sched processes for tests: one or more copies against an ApiCluster, each with its own
 // log file, started and stopped (SIGTERM or SIGKILL) at will.
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { ApiCluster } from './api-cluster.js';
 import { apiMain } from './api-cluster.js';
+import { spawnNodeLogged } from './logged-process.js';
 import { freePorts, sleep } from './store-cluster.js';
 
 export const schedMain = path.join(path.dirname(path.dirname(apiMain)), 'sched/main.js');
@@ -41,15 +41,9 @@ export class SchedProcesses {
 
   startOne(i: number): void {
     const args = ['--enable-source-maps', schedMain, '--kubeconfig', this.cluster.kubeconfig, '--healthz-bind-address', `127.0.0.1:${this.ports[i] ?? 0}`, ...this.extraArgs];
-    const log = createWriteStream(this.logFile(i), { flags: 'a' });
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout?.pipe(log, { end: false });
-    proc.stderr?.pipe(log, { end: false });
+    const { proc, exited } = spawnNodeLogged(args, this.logFile(i), () => this.procs.delete(i));
     this.procs.set(i, proc);
-    this.exits.set(i, new Promise((resolve) => proc.once('exit', (code) => {
-      this.procs.delete(i);
-      resolve(code);
-    })));
+    this.exits.set(i, exited);
   }
 
   isRunning(i: number): boolean {

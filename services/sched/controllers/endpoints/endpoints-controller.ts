@@ -17,6 +17,7 @@ import type { ServiceSpecView } from '../endpointslice/endpoint-util.js';
 import {
   CLUSTER_IP_NONE,
   LABEL_HEADLESS,
+  enqueueServicesOnChange,
   findPort,
   hasNamespaceTerminatingCause,
   ipFamilyOf,
@@ -25,8 +26,6 @@ import {
   podIPs,
   semanticEqual,
   serviceSpec,
-  servicesSelecting,
-  servicesToUpdateOnPodChange,
   shouldPodBeInEndpoints,
 } from '../endpointslice/endpoint-util.js';
 import type { EndpointAddress, EndpointSubset, EndpointsPort } from './subsets.js';
@@ -67,18 +66,7 @@ export class EndpointsController implements Controller {
     this.pods = deps.informers.for(Resources.pods);
     this.endpoints = deps.informers.for(Resources.endpoints);
 
-    this.services.addEventHandler({
-      onAdd: (svc) => this.queue.add(objectKey(svc)),
-      onUpdate: (_old, svc) => this.queue.add(objectKey(svc)),
-      onDelete: (svc) => this.queue.add(objectKey(svc)),
-    });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (old, pod) => {
-        for (const key of servicesToUpdateOnPodChange(this.services.cache.listNamespace(pod.metadata.namespace ?? ''), old, pod)) this.queue.addAfter(key, this.batchPeriodMs);
-      },
-      onDelete: (pod) => this.podAdded(pod),
-    });
+    enqueueServicesOnChange(this.services, this.pods, this.queue, this.batchPeriodMs);
     this.endpoints.addEventHandler({ onDelete: (ep) => this.queue.add(objectKey(ep)) });
   }
 
@@ -164,12 +152,6 @@ export class EndpointsController implements Controller {
       if (!cached) this.deps.recorder.event(next, 'Warning', 'FailedToCreateEndpoint', `Failed to create endpoint for service ${namespace}/${name}: ${reason}`);
       else this.deps.recorder.event(next, 'Warning', 'FailedToUpdateEndpoint', `Failed to update endpoint ${namespace}/${name}: ${reason}`);
       throw err;
-    }
-  }
-
-  private podAdded(pod: KubeObject): void {
-    for (const key of servicesSelecting(this.services.cache.listNamespace(pod.metadata.namespace ?? ''), pod.metadata.labels)) {
-      this.queue.addAfter(key, this.batchPeriodMs);
     }
   }
 }

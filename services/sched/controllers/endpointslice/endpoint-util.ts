@@ -6,7 +6,9 @@ import type { KubeObject } from '../../../../lib/api/object.js';
 import { isRecord } from '../../../../lib/api/object.js';
 import { matchesLabels, selectorFromSet } from '../../../../lib/api/labels.js';
 import { isApiError } from '../../../../lib/api/kube-client/api-error.js';
+import type { Informer } from '../../../../lib/controller/informer.js';
 import { objectKey } from '../../../../lib/controller/resources.js';
+import type { WorkQueue } from '../../../../lib/controller/work-queue.js';
 import { isPodReady, podPhase } from '../pod-util.js';
 
 export const CLUSTER_IP_NONE = 'None';
@@ -233,4 +235,27 @@ function semanticForm(v: unknown): unknown {
 /** apiequality.Semantic.DeepEqual over JSON values: key order, nil and empty do not matter. */
 export function semanticEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(semanticForm(a)) === JSON.stringify(semanticForm(b));
+}
+
+/**
+ * The handlers both endpoint controllers put on Services and Pods: a Service change queues
+ * that Service; a pod change queues (after the batch period) every Service selecting it
+ * before or after the change.
+ */
+export function enqueueServicesOnChange(services: Informer, pods: Informer, queue: WorkQueue, batchPeriodMs: number): void {
+  services.addEventHandler({
+    onAdd: (svc) => queue.add(objectKey(svc)),
+    onUpdate: (_old, svc) => queue.add(objectKey(svc)),
+    onDelete: (svc) => queue.add(objectKey(svc)),
+  });
+  const selecting = (pod: KubeObject): void => {
+    for (const key of servicesSelecting(services.cache.listNamespace(pod.metadata.namespace ?? ''), pod.metadata.labels)) queue.addAfter(key, batchPeriodMs);
+  };
+  pods.addEventHandler({
+    onAdd: selecting,
+    onUpdate: (old, pod) => {
+      for (const key of servicesToUpdateOnPodChange(services.cache.listNamespace(pod.metadata.namespace ?? ''), old, pod)) queue.addAfter(key, batchPeriodMs);
+    },
+    onDelete: selecting,
+  });
 }

@@ -11,7 +11,7 @@ import type { Informer } from '../../../../lib/controller/informer.js';
 import { Resources, objectKey, splitKey } from '../../../../lib/controller/resources.js';
 import { WorkQueue } from '../../../../lib/controller/work-queue.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { aggregateMessage, hasNamespaceTerminatingCause, serviceSpec, servicesSelecting, servicesToUpdateOnPodChange } from './endpoint-util.js';
+import { aggregateMessage, enqueueServicesOnChange, hasNamespaceTerminatingCause, serviceSpec } from './endpoint-util.js';
 import { ENDPOINTSLICE_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, asEndpointSlice } from './endpoint-slice-types.js';
 import { EndpointSliceTracker } from './endpoint-slice-tracker.js';
 import type { SlicePlan } from './reconciler.js';
@@ -59,18 +59,7 @@ export class EndpointSliceController implements Controller {
     this.slices = deps.informers.for(Resources.endpointSlices);
     this.nodes = deps.informers.for(Resources.nodes);
 
-    this.services.addEventHandler({
-      onAdd: (svc) => this.queue.add(objectKey(svc)),
-      onUpdate: (_old, svc) => this.queue.add(objectKey(svc)),
-      onDelete: (svc) => this.queue.add(objectKey(svc)),
-    });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (old, pod) => {
-        for (const key of servicesToUpdateOnPodChange(this.services.cache.listNamespace(pod.metadata.namespace ?? ''), old, pod)) this.queue.addAfter(key, this.batchPeriodMs);
-      },
-      onDelete: (pod) => this.podAdded(pod),
-    });
+    enqueueServicesOnChange(this.services, this.pods, this.queue, this.batchPeriodMs);
     this.slices.addEventHandler({
       onAdd: (slice) => {
         if (this.managedByUs(slice) && this.tracker.shouldSync(slice)) this.queueServiceForSlice(slice);
@@ -169,11 +158,6 @@ export class EndpointSliceController implements Controller {
     return undefined;
   }
 
-  private podAdded(pod: KubeObject): void {
-    for (const key of servicesSelecting(this.services.cache.listNamespace(pod.metadata.namespace ?? ''), pod.metadata.labels)) {
-      this.queue.addAfter(key, this.batchPeriodMs);
-    }
-  }
 
   private managedByUs(slice: KubeObject): boolean {
     return slice.metadata.labels?.[LABEL_MANAGED_BY] === this.controllerName;
