@@ -29,11 +29,18 @@ export interface AuthenticateDeps {
 
 /** Reads the client certificate off a TLS socket; undefined when the client sent none. */
 export function peerCertificateOf(socket: Pick<TLSSocket, 'getPeerCertificate' | 'authorized'>): PeerCertificateInfo | undefined {
+  // A connection's client certificate never changes (no renegotiation), and reading it off the
+  // socket costs a copy of the certificate per request: read it once per connection.
+  const known = peerCertificates.get(socket);
+  if (known !== undefined) return known ?? undefined;
   const cert = socket.getPeerCertificate();
   // Without a client certificate Node returns an empty object.
-  if (!cert || Object.keys(cert).length === 0) return undefined;
-  return { subject: cert.subject, verified: socket.authorized };
+  const info = !cert || Object.keys(cert).length === 0 ? undefined : { subject: cert.subject, verified: socket.authorized };
+  peerCertificates.set(socket, info ?? null);
+  return info;
 }
+
+const peerCertificates = new WeakMap<object, PeerCertificateInfo | null>();
 
 /** The token of an "Authorization: Bearer <token>" header, as Kubernetes parses it. */
 export function bearerToken(authorization: string | undefined): string | undefined {

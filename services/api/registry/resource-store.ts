@@ -156,13 +156,14 @@ export class ResourceStore {
     return { items: page.items.map((i) => ({ key: i.key, obj: this.decode(i.value, i.modRevision) })), revision: page.revision, more: page.more, remaining: page.remaining };
   }
 
-  /** The object as the watch cache has it, shaped like a store read; undefined to read the store. */
+  /** The object as the watch cache has it (not to be mutated), shaped like a store read; undefined to read the store. */
   private cachedForUpdate(namespace: string, name: string, pinnedVersion: string | undefined): { obj: KubeObject; stored: StoredValue } | undefined {
     if (!this.cache.isReady) return undefined;
     const key = this.key(namespace, name);
     const c = this.cache.get(key);
     if (!c || (pinnedVersion !== undefined && String(c.revision) !== pinnedVersion)) return undefined;
-    return { obj: clone(c.obj), stored: { key, value: Buffer.alloc(0), modRevision: c.revision, createRevision: 0 } };
+    // Shared with the cache and only read: guaranteedUpdate hands transforms a clone.
+    return { obj: c.obj, stored: { key, value: Buffer.alloc(0), modRevision: c.revision, createRevision: 0 } };
   }
 
   private async getStored(namespace: string, name: string): Promise<{ obj: KubeObject; stored: StoredValue } | undefined> {
