@@ -3,6 +3,7 @@
 // blocks or fails the caller; writes go out in the background, in order.
 import { isApiError } from '../api/kube-client/api-error.js';
 import type { KubeObject } from '../api/object.js';
+import { formatTime as rfc3339 } from '../api/time.js';
 import type { ControllerClient } from './client.js';
 import type { Clock } from './clock.js';
 import { realClock } from './clock.js';
@@ -38,9 +39,6 @@ interface Folded {
 const FOLD_WINDOW_MS = 10 * 60 * 1000;
 const MAX_FOLDED = 4096;
 
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export class ApiEventRecorder implements EventRecorder {
   private readonly folded = new Map<string, Folded>();

@@ -13,6 +13,7 @@ import { ApiError } from '../api/kube-client/api-error.js';
 import type { DeleteOptions, GetOptions, ListOptions, PatchType, WatchOptions, WriteOptions } from '../api/kube-client/kube-client.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/object.js';
 import { isRecord } from '../api/object.js';
+import { formatTime } from '../api/time.js';
 import { matchesLabels, parseLabelSelector } from '../api/labels.js';
 import { matchesFields, parseFieldSelector } from '../api/fields.js';
 import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch, isPatchError, NO_PATCH_META } from '../api/patch/index.js';
@@ -158,7 +159,7 @@ export class FakeClient implements ControllerClient {
     else delete m.namespace;
     if ((m.name === undefined || m.name === '') && m.generateName !== undefined) m.name = `${m.generateName}${randomSuffix()}`;
     m.uid ??= randomUUID();
-    m.creationTimestamp ??= new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    m.creationTimestamp ??= formatTime(this.now());
     m.generation ??= 1;
     return obj;
   }
@@ -301,7 +302,7 @@ export class FakeClient implements ControllerClient {
       // The binding registry marks the pod scheduled in the same write.
       const status = isRecord(next.status) ? next.status : (next.status = {});
       const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter((c) => !isRecord(c) || c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: formatTime(this.now()) });
       status.conditions = conditions;
       this.store(r, next);
       return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
@@ -399,7 +400,7 @@ export class FakeClient implements ControllerClient {
     if (finalizers.length === 0) return this.remove(r, structuredClone(cur));
     const next = structuredClone(cur);
     next.metadata.finalizers = finalizers;
-    next.metadata.deletionTimestamp ??= new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    next.metadata.deletionTimestamp ??= formatTime(this.now());
     next.metadata.deletionGracePeriodSeconds ??= 0;
     return this.store(r, next);
   }

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { isApiError } from '../api/kube-client/api-error.js';
 import type { KubeObject } from '../api/object.js';
 import { isRecord } from '../api/object.js';
+import { formatMicroTime as microTime } from '../api/time.js';
 import type { ControllerClient } from './client.js';
 import type { Clock } from './clock.js';
 import { realClock } from './clock.js';
@@ -39,9 +40,6 @@ export interface LeaderCallbacks {
   onNewLeader?(identity: string): void;
 }
 
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
 
 interface LeaseSpec {
   holderIdentity?: string;

@@ -4,6 +4,7 @@
 // PodScheduled=False condition (strategic merge patch of pods/status) and Events.
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import type { KubeObject } from '../../lib/api/object.js';
+import { formatTime } from '../../lib/api/time.js';
 import { ApiEventRecorder } from '../../lib/controller/event-recorder.js';
 import type { InformerFactory, Logger } from '../../lib/controller/informer.js';
 import { realClock } from '../../lib/controller/clock.js';
@@ -16,7 +17,7 @@ export class SchedulerRole implements Role {
   readonly leaseName = 'kube-scheduler';
   readonly scheduler: Scheduler;
 
-  constructor(client: KubeClient, informers: InformerFactory, o: { identity: string; log: Logger }) {
+  constructor(readonly client: KubeClient, informers: InformerFactory, o: { identity: string; log: Logger }) {
     const ns = (pod: KubeObject): { namespace: string | undefined } => ({ namespace: pod.metadata.namespace });
     this.scheduler = new Scheduler({
       binder: {
@@ -27,7 +28,7 @@ export class SchedulerRole implements Role {
       },
       conditions: {
         async setUnschedulable(pod, reason, message) {
-          const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+          const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: formatTime(Date.now()) };
           await client.patch(Resources.pods, pod.metadata.name ?? '', { status: { conditions: [condition] } }, 'strategic', { ...ns(pod), subresource: 'status' });
         },
       },

@@ -8,6 +8,7 @@ import { isRecord } from '../../lib/api/object.js';
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
 import { Resources } from '../../lib/controller/resources.js';
+import { isPodReady, podNodeName } from '../../services/sched/controllers/pod-util.js';
 import { SchedCluster } from '../support/sched-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -44,15 +45,6 @@ function podImage(p: KubeObject): string {
   return isRecord(c) && typeof c.image === 'string' ? c.image : '';
 }
 
-function isReady(p: KubeObject): boolean {
-  const st = isRecord(p.status) ? p.status : {};
-  return Array.isArray(st.conditions) && st.conditions.some((c) => isRecord(c) && c.type === 'Ready' && c.status === 'True');
-}
-
-function nodeOf(p: KubeObject): string {
-  const spec = isRecord(p.spec) ? p.spec : {};
-  return typeof spec.nodeName === 'string' ? spec.nodeName : '';
-}
 
 describe('Deployments over fake nodes, end to end', () => {
   let c: SchedCluster;
@@ -78,7 +70,7 @@ describe('Deployments over fake nodes, end to end', () => {
   async function rolledOut(image: string, replicas: number): Promise<void> {
     await waitFor(`${replicas} ready pods of ${image}`, () => {
       const a = active();
-      return a.length === replicas && a.every((p) => podImage(p) === image && isReady(p) && nodeOf(p) !== '');
+      return a.length === replicas && a.every((p) => podImage(p) === image && isPodReady(p) && podNodeName(p) !== '');
     }, 90_000);
     await waitFor('deployment status to catch up', async () => {
       const d = await client.get(Resources.deployments, 'web', { namespace: NS });
@@ -93,7 +85,7 @@ describe('Deployments over fake nodes, end to end', () => {
     expect(r.stdout).toBe('deployment.apps/web created');
     await rolledOut('mesh/demo:a', 10);
     const perNode = new Map(c.nodes.names.map((n) => [n, 0]));
-    for (const p of active()) perNode.set(nodeOf(p), (perNode.get(nodeOf(p)) ?? 0) + 1);
+    for (const p of active()) perNode.set(podNodeName(p), (perNode.get(podNodeName(p)) ?? 0) + 1);
     const counts = [...perNode.values()];
     expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
@@ -123,7 +115,7 @@ describe('Deployments over fake nodes, end to end', () => {
       const a = active();
       observations++;
       maxPods = Math.max(maxPods, a.length);
-      minReady = Math.min(minReady, a.filter(isReady).length);
+      minReady = Math.min(minReady, a.filter(isPodReady).length);
     };
     pods.addEventHandler({ onAdd: observe, onUpdate: observe, onDelete: observe });
     const r = await c.kubectl(['-n', NS, 'set', 'image', 'deployment/web', 'app=mesh/demo:b']);

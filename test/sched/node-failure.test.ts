@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
+import { nodeTaints } from '../../lib/api/taints.js';
 import { Resources } from '../../lib/controller/resources.js';
+import { podNodeName } from '../../services/sched/controllers/pod-util.js';
 import { SchedCluster } from '../support/sched-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -20,14 +22,6 @@ function readyCondition(node: KubeObject): Record<string, unknown> | undefined {
   return conds.find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Ready');
 }
 
-function taints(node: KubeObject): Array<Record<string, unknown>> {
-  const spec = isRecord(node.spec) ? node.spec : {};
-  return Array.isArray(spec.taints) ? spec.taints.filter(isRecord) : [];
-}
-
-function nodeOf(p: KubeObject): string {
-  return isRecord(p.spec) && typeof p.spec.nodeName === 'string' ? p.spec.nodeName : '';
-}
 
 describe('a node that stops renewing its lease', () => {
   let c: SchedCluster;
@@ -68,7 +62,7 @@ spec:
       const p = await list();
       return p.length === 6 && p.every((x) => isRecord(x.status) && x.status.phase === 'Running');
     });
-    const onC = (await list()).filter((p) => nodeOf(p) === 'node-c');
+    const onC = (await list()).filter((p) => podNodeName(p) === 'node-c');
     expect(onC.length).toBeGreaterThan(0);
     for (const p of onC) {
       const tolerations = isRecord(p.spec) && Array.isArray(p.spec.tolerations) ? p.spec.tolerations : [];
@@ -85,13 +79,13 @@ spec:
     expect(unknownAt - lastRenew).toBeLessThanOrEqual(GRACE_MS + 1000);
     const node = await client.get(Resources.nodes, 'node-c');
     expect(readyCondition(node)).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
-    await waitFor('the unreachable NoExecute taint', async () => taints(await client.get(Resources.nodes, 'node-c')).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 10_000);
+    await waitFor('the unreachable NoExecute taint', async () => nodeTaints(await client.get(Resources.nodes, 'node-c')).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 10_000);
 
     // Evicted after the toleration, replaced on the nodes that are still alive.
-    await waitFor('the pods of node-c to be evicted', async () => (await list()).filter((p) => nodeOf(p) === 'node-c').every((p) => p.metadata.deletionTimestamp !== undefined), 30_000);
+    await waitFor('the pods of node-c to be evicted', async () => (await list()).filter((p) => podNodeName(p) === 'node-c').every((p) => p.metadata.deletionTimestamp !== undefined), 30_000);
     await waitFor('6 running pods on node-a and node-b', async () => {
       const live = (await list()).filter((p) => p.metadata.deletionTimestamp === undefined);
-      return live.length === 6 && live.every((p) => nodeOf(p) !== 'node-c' && isRecord(p.status) && p.status.phase === 'Running');
+      return live.length === 6 && live.every((p) => podNodeName(p) !== 'node-c' && isRecord(p.status) && p.status.phase === 'Running');
     }, 30_000);
     const events = (await client.list(Resources.events, { namespace: NS })).items;
     expect(events.filter((e) => e.reason === 'TaintManagerEviction').map((e) => (e.involvedObject as Record<string, unknown>).name).sort()).toEqual(onC.map((p) => p.metadata.name).sort());
@@ -102,9 +96,9 @@ spec:
     await c.nodes.resume('node-c');
     await waitFor('node-c untainted', async () => {
       const n = await client.get(Resources.nodes, 'node-c');
-      return readyCondition(n)?.status === 'True' && !taints(n).some((t) => String(t.key).startsWith('node.kubernetes.io/'));
+      return readyCondition(n)?.status === 'True' && !nodeTaints(n).some((t) => t.key.startsWith('node.kubernetes.io/'));
     }, 30_000);
-    await waitFor('the evicted pods to be gone', async () => (await list()).every((p) => nodeOf(p) !== 'node-c'), 30_000);
+    await waitFor('the evicted pods to be gone', async () => (await list()).every((p) => podNodeName(p) !== 'node-c'), 30_000);
     expect(c.nodes.errors).toEqual([]);
   });
 });

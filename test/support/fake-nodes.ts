@@ -5,6 +5,7 @@
 // Stopping a node (stop()) silences all of that for it, as a dead node would be.
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
+import { formatMicroTime, formatTime } from '../../lib/api/time.js';
 import { isApiError } from '../../lib/api/kube-client/api-error.js';
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
@@ -26,13 +27,8 @@ export interface FakeNodesOptions {
   podReadyDelayMs?: number;
 }
 
-function microNow(): string {
-  return new Date().toISOString().replace(/Z$/, '000Z');
-}
-
-function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+const microNow = (): string => formatMicroTime(Date.now());
+const nowSeconds = (): string => formatTime(Date.now());
 
 export class FakeNodes {
   private readonly alive = new Set<string>();

@@ -2,7 +2,7 @@
 // _Probe, _HTTPGetAction, the volume source defaulters), shared by Pods and pod templates.
 // The Pod-only defaults (SetDefaults_Pod) are applied only when `pod` is set: Kubernetes keeps
 // them out of templates so that adding one does not roll every Deployment.
-import { canonicalQuantity } from '../validation/quantity.js';
+import { canonicalQuantity } from '../../../lib/api/quantity.js';
 import {
   absent,
   ensureRecord,

@@ -1,10 +1,9 @@
 // pods/binding (the scheduler's) and pods/eviction.
+import { formatTime } from '../../../lib/api/time.js';
 import { isRecord } from '../../../lib/api/object.js';
 import { Errors } from '../../../lib/api/status-error.js';
 import type { SubresourceContext, SubresourceHandler } from '../http/api-handler.js';
 import { decodeBody } from '../http/content.js';
-
-const RFC3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function success(code: number): { code: number; body: unknown } {
   return { code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code } };
@@ -33,7 +32,7 @@ export class BindingSubresource implements SubresourceHandler {
       }
       const status = isRecord(pod.status) ? { ...pod.status } : {};
       const conditions = (Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : []).filter((x) => x.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: RFC3339(this.now()) });
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: formatTime(this.now().getTime()) });
       return { ...pod, spec: { ...spec, nodeName: node }, status: { ...status, conditions } };
     });
     return success(201);

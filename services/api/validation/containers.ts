@@ -8,8 +8,8 @@ import { IS_NEGATIVE_ERROR, MAX_INT32, PORT_PROTOCOLS, validateDNS1123Label, val
 import { absent, emptyString, indexedRecords, list, num, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';
 import { nameIsDNSSubdomain } from './object-meta.js';
-import { parseQuantity, quantityString } from './quantity.js';
-import type { Quantity } from './quantity.js';
+import { parseQuantity, quantityString } from '../../../lib/api/quantity.js';
+import type { Quantity } from '../../../lib/api/quantity.js';
 import { validateLocalDescendingPath, validateObjectFieldSelector } from './volumes.js';
 
 const ENV_FIELD_PATHS = [

@@ -5,5 +5,5 @@ export type { KindValidator } from './validators.js';
 export { validateVirtualServiceSubsets, resolveIstioHost } from './istio-subsets.js';
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 export type { NameValidator, ObjectMetaRules } from './object-meta.js';
-export { canonicalQuantity, compareQuantities, parseQuantity, quantityString } from './quantity.js';
-export type { Quantity, QuantityFormat } from './quantity.js';
+export { canonicalQuantity, compareQuantities, parseQuantity, quantityString } from '../../../lib/api/quantity.js';
+export type { Quantity, QuantityFormat } from '../../../lib/api/quantity.js';

@@ -6,7 +6,7 @@ import type { FieldError, FieldPath } from '../../../lib/api/field-errors.js';
 import { validateDNS1123Label, validateFileMode } from './common.js';
 import { absent, emptyString, indexedRecords, rec, str } from './json-access.js';
 import type { JsonRecord } from './json-access.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../../lib/api/quantity.js';
 
 const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 const VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];

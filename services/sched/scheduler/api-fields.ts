@@ -47,11 +47,7 @@ export interface Toleration {
   readonly effect: string;
 }
 
-export const TaintEffect = {
-  NoSchedule: 'NoSchedule',
-  PreferNoSchedule: 'PreferNoSchedule',
-  NoExecute: 'NoExecute',
-} as const;
+export { TaintEffect } from '../../../lib/api/taints.js';
 
 export function taintsOf(v: unknown): readonly Taint[] {
   const out: Taint[] = [];

@@ -1,32 +1,15 @@
-// Toleration matching as v1.Toleration.ToleratesTaint defines it, shared by the
-// TaintToleration, NodeUnschedulable and PodTopologySpread plugins.
+// Taint checks shared by the TaintToleration, NodeUnschedulable and PodTopologySpread plugins,
+// on core/v1's toleration matching (lib/api/taints.ts).
+import { TaintKey, toleratesTaint } from '../../../lib/api/taints.js';
 import type { Taint, Toleration } from './api-fields.js';
 import { TaintEffect } from './api-fields.js';
 
 /** The taint the node lifecycle controller puts on a cordoned node (spec.unschedulable). */
 export const TAINT_NODE_UNSCHEDULABLE: Taint = Object.freeze({
-  key: 'node.kubernetes.io/unschedulable',
+  key: TaintKey.unschedulable,
   value: '',
   effect: TaintEffect.NoSchedule,
 });
-
-/**
- * An empty effect matches every effect, an empty key (with Exists) every key; operator ''
- * means Equal, which compares values; Exists ignores the value.
- */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect !== '' && t.effect !== taint.effect) return false;
-  if (t.key !== '' && t.key !== taint.key) return false;
-  switch (t.operator) {
-    case '':
-    case 'Equal':
-      return t.value === taint.value;
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
 
 export function tolerationsTolerateTaint(tolerations: readonly Toleration[], taint: Taint): boolean {
   for (const t of tolerations) if (toleratesTaint(t, taint)) return true;

@@ -1,6 +1,6 @@
 // Deployment conditions, with Kubernetes' type, reason and message texts, and its rule for
 // replacing one: same status and reason is no change; same status keeps the transition time.
-import { rfc3339 } from '../workload/replica-set.js';
+import { formatTime as rfc3339 } from '../../../../lib/api/time.js';
 import type { DeploymentCondition, DeploymentStatus } from './deployment-types.js';
 
 export const ConditionType = {

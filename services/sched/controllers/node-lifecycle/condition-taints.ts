@@ -3,11 +3,11 @@
 // the controller's; every other taint on the node is left as it is.
 import type { KubeObject } from '../../../../lib/api/object.js';
 import { isRecord } from '../../../../lib/api/object.js';
-import { formatTime } from './api-time.js';
+import { formatTime } from '../../../../lib/api/time.js';
 import type { NodeCondition } from './node-conditions.js';
 import { NodeConditionType, nodeConditions } from './node-conditions.js';
-import type { Taint } from './taints.js';
-import { TaintEffect, TaintKey, sameTaint } from './taints.js';
+import type { Taint } from '../../../../lib/api/taints.js';
+import { TaintEffect, TaintKey, sameTaint } from '../../../../lib/api/taints.js';
 
 /** nodeConditionToTaintKeyStatusMap: condition type → status → taint key. */
 const CONDITION_TAINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {

@@ -2,7 +2,7 @@
 // silent (tryUpdateNodeHealth's "Kubelet stopped posting node status").
 import type { KubeObject } from '../../../../lib/api/object.js';
 import { isRecord } from '../../../../lib/api/object.js';
-import { formatTime } from './api-time.js';
+import { formatTime } from '../../../../lib/api/time.js';
 
 export interface NodeCondition {
   type: string;

@@ -2,7 +2,7 @@
 // timed by when this controller saw them change, on its own clock, never by the timestamps
 // the node wrote: the node's clock need not agree with ours.
 import type { KubeObject } from '../../../../lib/api/object.js';
-import { parseTime } from './api-time.js';
+import { parseTime } from '../../../../lib/api/time.js';
 import type { NodeCondition } from './node-conditions.js';
 import { NodeConditionType, nodeCondition } from './node-conditions.js';
 

@@ -4,7 +4,7 @@ import { statusError } from '../../../../lib/controller/fake-client.js';
 import { Resources } from '../../../../lib/controller/resources.js';
 import { ControllerFixture } from '../../../../lib/controller/test-fixture.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { formatTime } from './api-time.js';
+import { formatTime } from '../../../../lib/api/time.js';
 import { NodeLifecycleController } from './node-lifecycle-controller.js';
 import { T0, condition, conditionsOf, makeLease, makeNode, makePod, readyNode, taintsOf } from './test-objects.js';
 

@@ -16,7 +16,7 @@ import { Resources, objectKey } from '../../../../lib/controller/resources.js';
 import { WorkQueue } from '../../../../lib/controller/work-queue.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { podCondition, podNodeName } from '../pod-util.js';
-import { formatTime, parseMicroTime } from './api-time.js';
+import { formatTime, parseMicroTime } from '../../../../lib/api/time.js';
 import { reconcileConditionTaints } from './condition-taints.js';
 import type { NodeCondition } from './node-conditions.js';
 import { NodeConditionType, markNodeStatusUnknown, nodeCondition, sameCondition } from './node-conditions.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Resources } from '../../../../lib/controller/resources.js';
 import { ControllerFixture } from '../../../../lib/controller/test-fixture.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import { formatTime } from './api-time.js';
+import { formatTime } from '../../../../lib/api/time.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
 import { T0, condition, conditionsOf, defaultTolerations, makeNode, makePod } from './test-objects.js';
 

@@ -14,10 +14,10 @@ import { Resources, objectKey, splitKey } from '../../../../lib/controller/resou
 import { WorkQueue } from '../../../../lib/controller/work-queue.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { podNodeName } from '../pod-util.js';
-import { formatTime, parseTime } from './api-time.js';
+import { formatTime, parseTime } from '../../../../lib/api/time.js';
 import { addPodNodeNameIndex, podsOnNode } from './pods-by-node.js';
-import type { Taint } from './taints.js';
-import { matchingTolerations, noExecuteTaints, podTolerations } from './taints.js';
+import type { Taint } from '../../../../lib/api/taints.js';
+import { matchingTolerations, noExecuteTaints, podTolerations } from '../../../../lib/api/taints.js';
 
 interface ScheduledEviction {
   /** When the deadline of a taint without timeAdded is counted from: when this controller first scheduled it. */

@@ -1,7 +1,8 @@
 // Nodes, leases and pods for the tests of this folder.
+import { formatMicroTime as microTime } from '../../../../lib/api/time.js';
 import type { KubeObject } from '../../../../lib/api/object.js';
 import { isRecord } from '../../../../lib/api/object.js';
-import { formatTime } from './api-time.js';
+import { formatTime } from '../../../../lib/api/time.js';
 import type { NodeCondition } from './node-conditions.js';
 
 /** FakeClock's start: 2026-01-01T00:00:00Z. */
@@ -32,9 +33,7 @@ export function readyNode(name: string, atMs = T0, taints?: unknown[]): KubeObje
   });
 }
 
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
+export { microTime };
 
 export function makeLease(nodeName: string, renewMs: number): KubeObject {
   return {

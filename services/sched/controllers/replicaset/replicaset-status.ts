@@ -1,10 +1,11 @@
 // A ReplicaSet's status from the pods it owns (calculateStatus), and whether it differs from the
 // stored one enough to write it (updateReplicaSetStatus only writes on a change).
+import { formatTime as rfc3339 } from '../../../../lib/api/time.js';
 import type { KubeObject } from '../../../../lib/api/object.js';
 import { matchesLabels, selectorFromSet } from '../../../../lib/api/labels.js';
 import { isPodAvailable, isPodReady } from '../pod-util.js';
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from '../workload/replica-set.js';
-import { rfc3339, rsConditions, rsMinReadySeconds, rsReplicas, rsStatusCounts, templateLabels } from '../workload/replica-set.js';
+import { rsConditions, rsMinReadySeconds, rsReplicas, rsStatusCounts, templateLabels } from '../workload/replica-set.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
 

@@ -122,8 +122,3 @@ export function compareByCreation(a: KubeObject, b: KubeObject): number {
 export function activeReplicaSets<T extends ReplicaSet>(list: ReadonlyArray<T | undefined>): T[] {
   return list.filter((rs): rs is T => rs !== undefined && rsReplicas(rs) > 0);
 }
-
-/** RFC 3339 with seconds, as metav1.Time serializes. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -4,7 +4,7 @@ import type { KubeObject, OwnerReference } from '../../../../lib/api/object.js';
 import type { ControllerKind } from './controller-ref-manager.js';
 import { newControllerRef } from './controller-ref-manager.js';
 import type { PodTemplateSpec, ReplicaSet } from './replica-set.js';
-import { rfc3339 } from './replica-set.js';
+import { formatTime as rfc3339 } from '../../../../lib/api/time.js';
 
 export const NS = 'default';
 

@@ -1,7 +1,8 @@
-// Taints and tolerations as core/v1 defines them, and the matching rules the taint manager and
-// the node lifecycle controller share (v1helper.GetMatchingTolerations, Toleration.ToleratesTaint).
-import type { KubeObject } from '../../../../lib/api/object.js';
-import { isRecord } from '../../../../lib/api/object.js';
+// Taints and tolerations as core/v1 defines them, and the matching rules the scheduler, the
+// taint manager and the node lifecycle controller share (Toleration.ToleratesTaint,
+// v1helper.GetMatchingTolerations).
+import type { KubeObject } from './object.js';
+import { isRecord } from './object.js';
 
 export interface Taint {
   key: string;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseMicroTime } from './api-time.js';
 import type { Taint, Toleration } from './taints.js';
 import { matchingTolerations, toleratesTaint } from './taints.js';
 
@@ -32,14 +31,5 @@ describe('matchingTolerations', () => {
 
   it('fails when one taint is not tolerated', () => {
     expect(matchingTolerations([taint, valued], [{ key: taint.key, operator: 'Exists' }])).toEqual({ allTolerated: false });
-  });
-});
-
-describe('parseMicroTime', () => {
-  it('keeps microseconds', () => {
-    const base = Date.parse('2026-01-01T00:00:00Z') * 1000;
-    expect(parseMicroTime('2026-01-01T00:00:00.000001Z')).toBe(base + 1);
-    expect(parseMicroTime('2026-01-01T00:00:01Z')).toBe(base + 1_000_000);
-    expect(parseMicroTime('not a time')).toBeUndefined();
   });
 });

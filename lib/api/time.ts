@@ -5,6 +5,11 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** metav1.MicroTime: "2026-01-01T00:00:00.123000Z" (Date has milliseconds; the rest is zeros). */
+export function formatMicroTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000Z');
+}
+
 /** Milliseconds since the epoch, or undefined for a missing or unparsable time. */
 export function parseTime(s: unknown): number | undefined {
   if (typeof s !== 'string' || s === '') return undefined;
