@@ -19,7 +19,7 @@ import { nodeRestrictionPlugin } from './auth/node-restriction.js';
 import { authorize } from './auth/rbac.js';
 import type { RbacPolicySource } from './auth/rbac.js';
 import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
-import { logLine, runMain } from '../../lib/process/main-entry.js';
+import { logLine as log, runMain } from '../../lib/process/main-entry.js';
 import { ConfigError, HELP, parseApiArgs } from './config.js';
 import type { ApiConfig } from './config.js';
 import { genericPatch, patchApplier } from './extensions.js';
@@ -33,7 +33,6 @@ import { LogSubresource } from './subresources/log.js';
 import { ScaleSubresource } from './subresources/scale.js';
 import { TokenSubresource } from './subresources/token.js';
 
-const log = logLine;
 
 async function run(cfg: ApiConfig): Promise<void> {
   const hostIps = [...new Set([cfg.advertiseAddress, ...(cfg.bindAddress !== '0.0.0.0' ? [cfg.bindAddress] : [])])];

@@ -23,7 +23,7 @@ export class ControllerManager implements Role {
   readonly leaseName = 'kube-controller-manager';
   private readonly controllers: Array<{ controller: Controller; workers: number }> = [];
 
-  constructor(client: KubeClient, informers: InformerFactory, cfg: SchedConfig, o: { identity: string; log: Logger }) {
+  constructor(readonly client: KubeClient, informers: InformerFactory, cfg: SchedConfig, o: { identity: string; log: Logger }) {
     // Each controller records Events under its own component name, as kube-controller-manager's do.
     const deps = (component: string): ControllerDeps => ({
       client,

@@ -10,14 +10,13 @@ import { InformerFactory } from '../../lib/controller/informer.js';
 import type { Logger } from '../../lib/controller/informer.js';
 import { LeaderElector } from '../../lib/controller/leader-election.js';
 import { realClock } from '../../lib/controller/clock.js';
-import { logLine, runMain } from '../../lib/process/main-entry.js';
+import { logLine as log, runMain } from '../../lib/process/main-entry.js';
 import { ConfigError, HELP, parseSchedArgs } from './config.js';
 import type { SchedConfig } from './config.js';
 import { ControllerManager } from './controller-manager.js';
 import type { Role } from './role.js';
 import { SchedulerRole } from './scheduler-role.js';
 
-const log = logLine;
 
 const info: Logger = (msg, fields) => log('info', msg, fields);
 
@@ -76,14 +75,16 @@ async function run(cfg: SchedConfig): Promise<void> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Role name → its elector; undefined when leader election is off (the role always acts).
   const leaders = new Map<string, LeaderElector | undefined>();
+  const leads = (e: LeaderElector | undefined): boolean => e === undefined || e.isLeader();
   new Gauge({
     name: 'leader_election_master_status',
     help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master.',
     labelNames: ['name'],
     registers: [registry],
     collect() {
-      for (const [name, e] of leaders) this.set({ name }, e === undefined || e.isLeader() ? 1 : 0);
+      for (const [name, e] of leaders) this.set({ name }, leads(e) ? 1 : 0);
     },
   });
   const schedulerRole = roles.find((r): r is SchedulerRole => r instanceof SchedulerRole);
@@ -109,7 +110,7 @@ async function run(cfg: SchedConfig): Promise<void> {
       );
     } else if (url === '/leaders') {
       res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ identity, leading: [...leaders].filter(([, e]) => e === undefined || e.isLeader()).map(([n]) => n) }));
+      res.end(JSON.stringify({ identity, leading: [...leaders].filter(([, e]) => leads(e)).map(([n]) => n) }));
     } else {
       res.statusCode = 404;
       res.end('not found');
@@ -132,7 +133,7 @@ async function run(cfg: SchedConfig): Promise<void> {
       return;
     }
     const elector = new LeaderElector({
-      client: role.name === 'scheduler' ? schedulerClient : controllersClient,
+      client: role.client,
       name: role.leaseName,
       namespace: cfg.leaseNamespace,
       identity,

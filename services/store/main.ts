@@ -4,6 +4,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LenientAuthorityServer } from '../../lib/grpc/lenient-authority.js';
 import { listenWithLenientAuthority } from '../../lib/grpc/lenient-authority.js';
+import { logLine as log } from '../../lib/process/main-entry.js';
 import { ConfigError, HELP, parseStoreArgs } from './config.js';
 import type { StoreConfig } from './config.js';
 import { BootstrapError, bootstrapServer, parseInitialCluster } from './server/bootstrap.js';
@@ -13,9 +14,6 @@ import { createMetrics, metricsHandler } from './server/metrics.js';
 import type { PeerHandler } from './server/transport.js';
 import { addPeerService, fetchClusterInfo, GrpcPeerTransport, peerChannelOptions, urlToTarget } from './server/transport.js';
 
-function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
-}
 
 function bind(server: grpc.Server, url: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 // graceful deletion and finalizers. Kind-specific rules come in through admission plugins.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectMeta } from '../../../lib/api/object.js';
+import { formatTime } from '../../../lib/api/time.js';
 import { isRecord } from '../../../lib/api/object.js';
 import type { AdmissionAttributes, AdmissionChain, RequestUser } from '../admission/types.js';
 import { Errors, StatusError } from '../../../lib/api/status-error.js';
@@ -68,15 +69,13 @@ export interface ResourceStoreDeps {
   onDeleted?: (obj: KubeObject) => Promise<void>;
 }
 
-/** Which part of the object a write may change. */
 /**
- * main: spec and metadata; status: the status subresource; binding: pods/binding, which sets
- * spec.nodeName and the PodScheduled condition in one write without the pod update rules
- * (the binding registry writes storage directly in Kubernetes too).
+ * Which part of the object a write may change. main: spec and metadata; status: the status
+ * subresource; binding: pods/binding, which sets spec.nodeName and the PodScheduled condition
+ * in one write without the pod update rules (Kubernetes' binding registry writes storage
+ * directly too).
  */
 export type WriteScope = 'main' | 'status' | 'binding';
-
-const RFC3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function clone<T>(v: T): T {
   return structuredClone(v);
@@ -223,7 +222,7 @@ export class ResourceStore {
       meta.name = meta.generateName + randomSuffix();
     }
     meta.uid = randomUUID();
-    meta.creationTimestamp = RFC3339(this.deps.now());
+    meta.creationTimestamp = formatTime(this.deps.now().getTime());
     meta.generation = 1;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -397,11 +396,10 @@ export class ResourceStore {
         if (v !== undefined) next.metadata[field] = v;
         else delete next.metadata[field];
       }
-    } else if (scope === 'binding') {
-      next = incoming;
     } else {
       next = incoming;
-      if (this.hasStatus) {
+      // pods/binding writes status (PodScheduled) together with spec.nodeName.
+      if (this.hasStatus && scope !== 'binding') {
         if (old.status !== undefined) next.status = clone(old.status);
         else delete next.status;
       }
@@ -450,7 +448,7 @@ export class ResourceStore {
         const m = marked.metadata;
         const due = new Date(now.getTime() + grace * 1000);
         if (m.deletionTimestamp === undefined || new Date(m.deletionTimestamp) > due) {
-          m.deletionTimestamp = RFC3339(due);
+          m.deletionTimestamp = formatTime(due.getTime());
           m.deletionGracePeriodSeconds = grace;
         }
         if (this.info.kind === 'Namespace') marked.status = { ...(isRecord(marked.status) ? marked.status : {}), phase: 'Terminating' };
