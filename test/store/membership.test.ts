@@ -32,8 +32,8 @@ describe('membership', () => {
       endpoints: cluster.endpoint(0),
     });
     expect(add.exitCode, add.stderr).toBe(0);
-    expect(add.stdout).toMatch(/^Member [0-9a-f]+ added to cluster [0-9a-f]+/);
-    const id = /Member ([0-9a-f]+) added/.exec(add.stdout)?.[1] as string;
+    expect(add.stdout).toMatch(/^Member +[0-9a-f]+ added to cluster +[0-9a-f]+/);
+    const id = /Member +([0-9a-f]+) added/.exec(add.stdout)?.[1] as string;
     expect(add.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
     const initialCluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(add.stdout)?.[1] as string;
 
@@ -66,7 +66,7 @@ describe('membership', () => {
       promoted = await cluster.etcdctl(['member', 'promote', id]);
       if (promoted.exitCode !== 0) await sleep(250);
     }
-    expect(promoted.stdout).toMatch(/^Member [0-9a-f]+ promoted in cluster [0-9a-f]+$/);
+    expect(promoted.stdout).toMatch(/^Member +[0-9a-f]+ promoted in cluster +[0-9a-f]+$/);
     expect(await memberLine(cluster.peerUrl(idx))).toMatch(/, false$/);
     const read = await cluster.etcdctl(['get', 'hist/499'], { endpoints: cluster.endpoint(idx) });
     expect(read.stdout).toBe('hist/499\nv499');
@@ -74,7 +74,7 @@ describe('membership', () => {
     expect(write.stdout).toBe('OK');
 
     const removed = await cluster.etcdctl(['member', 'remove', id], { endpoints: cluster.endpoint(0) });
-    expect(removed.stdout).toMatch(/^Member [0-9a-f]+ removed from cluster [0-9a-f]+$/);
+    expect(removed.stdout).toMatch(/^Member +[0-9a-f]+ removed from cluster +[0-9a-f]+$/);
     // The removed member learns it was removed and exits.
     expect(await cluster.exitOf(idx)).toBe(0);
     expect(await memberLine(cluster.peerUrl(idx))).toBeUndefined();
