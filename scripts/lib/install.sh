@@ -1,7 +1,7 @@
 # Shared by the README's set-up commands: installs Debian and npm packages the project needs.
 # Sourced, not run.
 
-APT_PACKAGES=(etcd-client etcd-server nftables iproute2 ca-certificates curl)
+APT_PACKAGES=(etcd-client etcd-server nftables iproute2 ca-certificates curl docker.io conntrack busybox-static util-linux)
 
 install_apt_packages() {
   local missing=()

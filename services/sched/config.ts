@@ -1,6 +1,7 @@
 // bin/sched's command line: kube-scheduler's and kube-controller-manager's flag names and
 // defaults, one process playing both.
 import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../../lib/process/go-duration.js';
 
 export interface SchedConfig {
   /** Credentials of the controllers (system:kube-controller-manager). */
@@ -66,17 +67,9 @@ Durations are Go durations as in Kubernetes: 500ms, 40s, 1m30s.
 
 /** A Go duration ("1m30s", "500ms", "40s") in milliseconds. */
 export function parseDuration(flag: string, v: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let pos = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(v)) !== null) {
-    total += Number(m[1]) * (units[m[2] as string] as number);
-    pos = re.lastIndex;
-  }
-  if (v === '' || pos !== v.length) throw new ConfigError(`invalid --${flag} "${v}": a duration like 500ms, 40s or 1m30s`);
-  return Math.round(total);
+  const ms = parseGoDuration(v);
+  if (ms === undefined) throw new ConfigError(`invalid --${flag} "${v}": a duration like 500ms, 40s or 1m30s`);
+  return ms;
 }
 
 function int(flag: string, v: string | undefined, def: number, min: number, max: number): number {
