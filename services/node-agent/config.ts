@@ -33,6 +33,8 @@ export interface NodeAgentConfig {
   minSyncPeriodMs: number;
   syncPeriodMs: number;
   syncFrequencyMs: number;
+  /** The node Lease's duration; it is renewed every quarter of it, as the kubelet does. */
+  nodeLeaseDurationSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,8 @@ Run it as root inside the host's network namespace.
   --min-sync-period <d>                 least time between Service rule syncs (default 1s)
   --sync-period <d>                     full resync of the Service rules (default 30s)
   --sync-frequency <d>                  pod resync period (default 10s)
+  --node-lease-duration-seconds <n>     the node Lease's duration, renewed every quarter of it
+                                        (default 40)
   -h, --help                            show this help
 
 Durations are Go durations: 500ms, 40s, 1m30s.
@@ -101,7 +105,7 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
     'kubeconfig', 'node-name', 'hostname-override', 'node-ip', 'node-labels', 'root-dir', 'container-runtime-endpoint', 'pod-infra-container-image',
     'address', 'port', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file', 'healthz-bind-address', 'healthz-port', 'cluster-dns',
     'cluster-domain', 'serve-dns', 'proxy-mode', 'cluster-cidr', 'pod-bridge', 'metrics-bind-address', 'min-sync-period', 'sync-period',
-    'sync-frequency',
+    'sync-frequency', 'node-lease-duration-seconds',
   ] as const;
   const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const n of names) options[n] = { type: 'string' };
@@ -130,6 +134,9 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
   if (proxyMode !== 'nftables' && proxyMode !== 'ipvs') throw new ConfigError(`invalid --proxy-mode "${proxyMode}": nftables or ipvs`);
   const clusterCIDR = s('cluster-cidr') ?? '10.244.0.0/16';
   if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(clusterCIDR)) throw new ConfigError(`invalid --cluster-cidr "${clusterCIDR}": an IPv4 CIDR like 10.244.0.0/16`);
+  const leaseText = s('node-lease-duration-seconds') ?? '40';
+  const nodeLeaseDurationSeconds = Number(leaseText);
+  if (!Number.isInteger(nodeLeaseDurationSeconds) || nodeLeaseDurationSeconds < 1) throw new ConfigError(`invalid --node-lease-duration-seconds "${leaseText}": a whole number of seconds, at least 1`);
   const serveDNS = s('serve-dns') ?? 'true';
   if (serveDNS !== 'true' && serveDNS !== 'false') throw new ConfigError(`invalid --serve-dns "${serveDNS}": true or false`);
   return {
@@ -157,5 +164,6 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
     minSyncPeriodMs: duration('min-sync-period', s('min-sync-period'), 1000),
     syncPeriodMs: duration('sync-period', s('sync-period'), 30_000),
     syncFrequencyMs: duration('sync-frequency', s('sync-frequency'), 10_000),
+    nodeLeaseDurationSeconds,
   };
 }

@@ -78,6 +78,7 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
     identity: { nodeName: cfg.nodeName, nodeIP: cfg.nodeIP, hostname: cfg.nodeName, labels: cfg.nodeLabels },
     machine,
     readiness: () => network.readiness(),
+    leaseDurationSeconds: cfg.nodeLeaseDurationSeconds,
   });
   await reporter.register();
   reporter.start();

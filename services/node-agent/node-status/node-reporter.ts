@@ -13,7 +13,7 @@ import type { MachineFacts, NodeIdentity, Readiness } from './node-object.js';
 import { newNode, nodeLabels, nodeStatus, statusFingerprint } from './node-object.js';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
-export const LEASE_DURATION_SECONDS = 40;
+export const DEFAULT_LEASE_DURATION_SECONDS = 40;
 
 export interface NodeReporterOptions {
   client: ControllerClient;
@@ -22,8 +22,8 @@ export interface NodeReporterOptions {
   identity: NodeIdentity;
   machine: MachineFacts;
   readiness: () => Readiness;
-  /** Lease renewal and status check period (the kubelet's nodeStatusUpdateFrequency, 10 s). */
-  heartbeatMs?: number;
+  /** The Lease's duration (40 s); it is renewed, and the status checked, every quarter of it. */
+  leaseDurationSeconds?: number;
   /** Longest time between two status posts when nothing changed. */
   reportMs?: number;
 }
@@ -36,6 +36,10 @@ export class NodeReporter {
   private stopped = false;
 
   constructor(private readonly o: NodeReporterOptions) {}
+
+  private get leaseSeconds(): number {
+    return this.o.leaseDurationSeconds ?? DEFAULT_LEASE_DURATION_SECONDS;
+  }
 
   get current(): KubeObject | undefined {
     return this.node;
@@ -56,7 +60,7 @@ export class NodeReporter {
   }
 
   start(): void {
-    const period = this.o.heartbeatMs ?? 10_000;
+    const period = (this.leaseSeconds * 1000) / 4;
     const tick = (): void => {
       if (this.stopped) return;
       void this.heartbeat().finally(() => {
@@ -106,7 +110,7 @@ export class NodeReporter {
     try {
       const lease = await this.o.client.get(Resources.leases, name, o);
       const spec = isRecord(lease.spec) ? lease.spec : {};
-      await this.o.client.update(Resources.leases, { ...lease, spec: { ...spec, holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime } }, o);
+      await this.o.client.update(Resources.leases, { ...lease, spec: { ...spec, holderIdentity: name, leaseDurationSeconds: this.leaseSeconds, renewTime } }, o);
     } catch (err) {
       if (!isApiError(err, 404)) throw err;
       const owner = this.node?.metadata.uid !== undefined ? [{ apiVersion: 'v1', kind: 'Node', name, uid: this.node.metadata.uid }] : undefined;
@@ -116,7 +120,7 @@ export class NodeReporter {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { name, namespace: LEASE_NAMESPACE, ...(owner ? { ownerReferences: owner } : {}) },
-          spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
+          spec: { holderIdentity: name, leaseDurationSeconds: this.leaseSeconds, renewTime },
         },
         o,
       );
