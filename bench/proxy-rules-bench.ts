@@ -11,7 +11,7 @@ import { fixtureService, fixtureSlice } from '../services/node-agent/proxy/fixtu
 import type { NftRunner } from '../services/node-agent/proxy/nft-runner.js';
 import { NftFileRunner, NftInteractiveRunner } from '../services/node-agent/proxy/nft-runner.js';
 import { ServiceProxy } from '../services/node-agent/proxy/service-proxy.js';
-import { UsageError, int, parseOptions } from './lib/arg-parsing.js';
+import { UsageError, int, parseOptions, parseOrExit } from './lib/arg-parsing.js';
 import { machineInfo } from './lib/api-procs.js';
 import { BRIDGE, CLUSTER_CIDR, ProxyLab, mapElementCounts } from './lib/proxy-lab.js';
 import { requestLatencies } from './lib/proxy-latency.js';
@@ -165,20 +165,8 @@ async function latencyRun(n: number, requests: number): Promise<Record<string, u
 }
 
 async function main(): Promise<void> {
-  let a: Args | 'help';
-  try {
-    a = parse(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (a === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const a = parseOrExit(parse, USAGE);
+  if (a === 'help') return;
   const result: Record<string, unknown> = {
     bench: 'proxy-rules',
     at: new Date().toISOString(),

@@ -17,7 +17,7 @@ import { KubeClient } from '../lib/api/kube-client/kube-client.js';
 import { Resources } from '../lib/controller/resources.js';
 import { ApiCluster } from '../test/support/api-cluster.js';
 import { SchedProcesses } from '../test/support/sched-processes.js';
-import { UsageError, int, parseOptions } from './lib/arg-parsing.js';
+import { int, parseOptions, parseOrExit } from './lib/arg-parsing.js';
 import { machineInfo } from './lib/api-procs.js';
 import { runInProcessSchedulingBench } from './lib/sched-inprocess.js';
 
@@ -220,20 +220,8 @@ async function apiRuns(a: Args): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  let a: Args | 'help';
-  try {
-    a = parse(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (a === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const a = parseOrExit(parse, USAGE);
+  if (a === 'help') return;
   const result: Record<string, unknown> = { bench: 'sched', at: new Date().toISOString(), machine: machineInfo(repoRoot), nodes: a.nodes, pods: a.pods, target: { podsPerSecond: TARGET_PODS_PER_SECOND, kubernetesFloor: KUBERNETES_FLOOR } };
   if (a.inprocess) {
     log(`in process: ${a.pods} pods onto ${a.nodes} nodes`);

@@ -49,3 +49,21 @@ export function list<T extends string>(flag: string, v: string | undefined, allo
   }
   return out;
 }
+
+/**
+ * The command line parsed by `parse`, or the process ends: --help prints the usage (exit 0
+ * after returning 'help' to the caller), a UsageError prints itself and the usage (exit 2).
+ */
+export function parseOrExit<A>(parse: (argv: readonly string[]) => A | 'help', usage: string, argv: readonly string[] = process.argv.slice(2)): A | 'help' {
+  try {
+    const a = parse(argv);
+    if (a === 'help') process.stdout.write(usage);
+    return a;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n\n${usage}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

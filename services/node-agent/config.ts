@@ -1,8 +1,8 @@
 // bin/node-agent's command line: the kubelet's and kube-proxy's flag names and defaults where
 // one exists, one process playing kubelet, CNI bridge plugin, kube-proxy and node-local DNS.
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../../lib/process/go-duration.js';
+import { parseStringFlags } from '../../lib/process/string-flags.js';
 
 export type ProxyMode = 'nftables' | 'ipvs';
 
@@ -107,19 +107,8 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
     'cluster-domain', 'serve-dns', 'proxy-mode', 'cluster-cidr', 'pod-bridge', 'metrics-bind-address', 'min-sync-period', 'sync-period',
     'sync-frequency', 'node-lease-duration-seconds',
   ] as const;
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const n of names) options[n] = { type: 'string' };
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
-  if (values.help === true) return 'help';
-  const s = (n: (typeof names)[number]): string | undefined => {
-    const v = values[n];
-    return typeof v === 'string' ? v : undefined;
-  };
+  const s = parseStringFlags(argv, names, (m) => new ConfigError(m));
+  if (s === 'help') return 'help';
   const nodeIPText = s('node-ip');
   if (nodeIPText === undefined) throw new ConfigError('--node-ip is required');
   const nodeName = (s('node-name') ?? s('hostname-override') ?? os.hostname()).toLowerCase();

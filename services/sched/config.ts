@@ -1,7 +1,7 @@
 // bin/sched's command line: kube-scheduler's and kube-controller-manager's flag names and
 // defaults, one process playing both.
-import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../../lib/process/go-duration.js';
+import { parseStringFlags } from '../../lib/process/string-flags.js';
 
 export interface SchedConfig {
   /** Credentials of the controllers (system:kube-controller-manager). */
@@ -97,19 +97,8 @@ export function parseSchedArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     'allocate-node-cidrs', 'cluster-cidr', 'node-cidr-mask-size', 'concurrent-deployment-syncs', 'concurrent-replicaset-syncs',
     'concurrent-endpoint-syncs', 'concurrent-gc-syncs',
   ] as const;
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const n of names) options[n] = { type: 'string' };
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
-  if (values.help === true) return 'help';
-  const s = (n: (typeof names)[number]): string | undefined => {
-    const v = values[n];
-    return typeof v === 'string' ? v : undefined;
-  };
+  const s = parseStringFlags(argv, names, (m) => new ConfigError(m));
+  if (s === 'help') return 'help';
   const roleList = (s('roles') ?? 'scheduler,controllers').split(',').map((r) => r.trim()).filter((r) => r !== '');
   for (const r of roleList) if (r !== 'scheduler' && r !== 'controllers') throw new ConfigError(`invalid --roles "${s('roles') ?? ''}": roles are scheduler and controllers`);
   if (roleList.length === 0) throw new ConfigError('--roles names no role');
