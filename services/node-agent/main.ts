@@ -30,7 +30,7 @@ import { startNodeApiServer } from './node-api/node-api.js';
 import type { NodeApiBackend } from './node-api/node-api.js';
 import { readMachineFacts } from './node-status/machine-facts.js';
 import { NodeReporter } from './node-status/node-reporter.js';
-import { checkIpvsSupport, startServiceProxy } from './proxy/index.js';
+import { IpvsUnavailableError, checkIpvsSupport, startServiceProxy } from './proxy/index.js';
 import { DockerRuntime } from './runtime/index.js';
 
 const info: Logger = (msg, fields) => log('info', msg, fields);
@@ -61,7 +61,11 @@ async function ensureDnsAddress(address: string): Promise<void> {
 }
 
 async function run(cfg: NodeAgentConfig): Promise<void> {
-  if (cfg.proxyMode === 'ipvs') await checkIpvsSupport();
+  if (cfg.proxyMode === 'ipvs') {
+    await checkIpvsSupport();
+    // The kernel could do it, but the Service rules are written for nftables only so far.
+    throw new IpvsUnavailableError("can't use the IPVS proxier: this node agent programs Services with nftables only; run it with --proxy-mode nftables");
+  }
   const client = await KubeClient.fromKubeconfig({ explicitPath: cfg.kubeconfig, envValue: process.env.KUBECONFIG, homeDir: os.homedir(), userAgent: `node-agent/${cfg.nodeName}` });
   const docker = dockerFromEndpoint(cfg.containerRuntimeEndpoint);
   const containers = new DockerRuntime({ docker, nodeName: cfg.nodeName, pauseImage: cfg.podInfraContainerImage });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { NodeCluster } from '../support/node-cluster.js';
+import { NodeCluster, nodeAgentMain } from '../support/node-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 const NS = 'default';
@@ -178,6 +178,20 @@ describe('the node and its API', () => {
     });
     expect(outcome).toMatch(/^error /);
     expect(outcome).not.toContain('timeout');
+  });
+
+  it('serves kube-proxy\'s metrics on 10249 inside the host', async () => {
+    const r = await c.net.exec('w1', ['curl', '-s', 'http://127.0.0.1:10249/metrics']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^kubeproxy_sync_proxy_rules_duration_seconds_bucket\{le="[^"]+"\} \d+$/m);
+    expect(r.stdout).toMatch(/^kubeproxy_network_programming_duration_seconds_count \d+$/m);
+    expect(r.stdout).toMatch(/^kubeproxy_sync_proxy_rules_last_timestamp_seconds \d/m);
+  });
+
+  it('refuses --proxy-mode ipvs with a clear message (this kernel has no IP_VS)', async () => {
+    const r = await execa(process.execPath, [nodeAgentMain, '--node-ip', '10.10.0.99', '--proxy-mode', 'ipvs', '--kubeconfig', '/nonexistent'], { reject: false, timeout: 20_000 });
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toContain("can't use the IPVS proxier");
   });
 
   it('serves kubectl logs through the API server: --tail, and -f following new lines', async () => {
