@@ -9,6 +9,8 @@ export interface NftRunner {
   run(script: string): Promise<void>;
   /** Runs a read-only command (e.g. `list map ip t m`) and returns nft's JSON output. Optional. */
   listJson?(command: string): Promise<unknown>;
+  /** Applies independent transactions side by side: each is atomic, together they are not. Optional. */
+  runConcurrently?(scripts: readonly string[]): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ export class NftFileRunner implements NftRunner {
       const stderr = String(r.stderr ?? '');
       throw new NftError(`nft -f failed (exit ${String(r.exitCode)}): ${stderr.slice(0, 4000)}`, stderr);
     }
+  }
+
+  async runConcurrently(scripts: readonly string[]): Promise<void> {
+    await Promise.all(scripts.map((s) => this.run(s)));
   }
 
   async listJson(command: string): Promise<unknown> {
@@ -83,6 +89,13 @@ export class NftInteractiveRunner implements NftRunner {
 
   listJson(command: string): Promise<unknown> {
     return this.file.listJson(command);
+  }
+
+  /** After the transactions before it, each in its own `nft -f -`, side by side. */
+  runConcurrently(scripts: readonly string[]): Promise<void> {
+    const next = this.chain.then(() => this.file.runConcurrently(scripts));
+    this.chain = next.catch(() => undefined);
+    return next;
   }
 
   private async runOne(script: string): Promise<void> {

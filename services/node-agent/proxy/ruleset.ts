@@ -249,12 +249,8 @@ function byMap(elements: Iterable<Element>): Map<string, Element[]> {
 
 const ELEMENTS_PER_COMMAND = 2000;
 
-/**
- * One atomic transaction that replaces the whole table: `add table` (so the delete never fails),
- * `delete table`, the definition, then the elements. Repairs any manual damage.
- */
-export function renderFull(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>): string {
-  const list = [...ports];
+/** `add table` (so the delete never fails), `delete table`, then the definition without elements. */
+function definitionLines(cfg: RulesetConfig, list: readonly ProgrammedPort[]): string[] {
   const dyn = dynamicChainsOf(list);
   const t = cfg.table;
   const lines: string[] = [`add table ip ${t}`, `delete table ip ${t}`, `table ip ${t} {`, ...fixedDefinition(cfg)];
@@ -264,12 +260,59 @@ export function renderFull(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>):
   }
   for (const ts of [...dyn.affinityTimeouts].sort((a, b) => a - b)) lines.push(...chainBlock(affinityChain(ts), affinityChainBody(ts)));
   lines.push('}');
+  return lines;
+}
+
+/** `add element` commands for the ports' elements, those of the maps `only` picks. */
+function elementLines(table: string, list: readonly ProgrammedPort[], only: (map: string) => boolean = () => true): string[] {
+  const lines: string[] = [];
   for (const [map, els] of byMap(list.flatMap(portElements))) {
+    if (!only(map)) continue;
     for (let i = 0; i < els.length; i += ELEMENTS_PER_COMMAND) {
-      lines.push(elementCommand('add', t, map, els.slice(i, i + ELEMENTS_PER_COMMAND).map((e) => `${e.key} : ${e.value}`)));
+      lines.push(elementCommand('add', table, map, els.slice(i, i + ELEMENTS_PER_COMMAND).map((e) => `${e.key} : ${e.value}`)));
     }
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
+}
+
+/**
+ * One atomic transaction that replaces the whole table: `add table` (so the delete never fails),
+ * `delete table`, the definition, then the elements. Repairs any manual damage.
+ */
+export function renderFull(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>): string {
+  const list = [...ports];
+  return `${[...definitionLines(cfg, list), ...elementLines(cfg.table, list)].join('\n')}\n`;
+}
+
+/** The first load of a table that is not there yet, as transactions that may run side by side. */
+export interface StagedLoad {
+  /** The table with its chains and empty maps. */
+  skeleton: string;
+  /** The endpoint maps' elements, in `parts` transactions that do not depend on each other. */
+  endpoints: string[];
+  /** The lookup maps' elements (which Service goes to which chain), applied last. */
+  lookups: string;
+}
+
+const ENDPOINT_MAPS: ReadonlySet<string> = new Set([MAPS.serviceEndpoints, MAPS.nodePortEndpoints]);
+
+/**
+ * renderFull's content split for a load from nothing: nft spends most of a large load parsing
+ * endpoint elements, which several nft processes can do at once; the lookups come last so no
+ * Service is ever sent to an endpoint slot that is not filled yet.
+ */
+export function renderStaged(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>, parts: number): StagedLoad {
+  const list = [...ports];
+  const endpointLines = elementLines(cfg.table, list, (m) => ENDPOINT_MAPS.has(m));
+  const n = Math.max(1, Math.min(parts, endpointLines.length));
+  const per = Math.ceil(endpointLines.length / n);
+  const endpoints: string[] = [];
+  for (let i = 0; i < endpointLines.length; i += per) endpoints.push(`${endpointLines.slice(i, i + per).join('\n')}\n`);
+  return {
+    skeleton: `${definitionLines(cfg, list).join('\n')}\n`,
+    endpoints,
+    lookups: `${elementLines(cfg.table, list, (m) => !ENDPOINT_MAPS.has(m)).join('\n')}\n`,
+  };
 }
 
 /** The table's deletion, for shutdown. */

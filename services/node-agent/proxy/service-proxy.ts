@@ -3,6 +3,7 @@
 // (or, when asked or after a failed transaction, replaces the whole table atomically).
 // No sockets or timers here: the runner and the conntrack cleaner are injected.
 import type { KubeObject } from '../../../lib/api/object.js';
+import { isRecord } from '../../../lib/api/object.js';
 import type { Clock } from '../../../lib/controller/clock.js';
 import { realClock } from '../../../lib/controller/clock.js';
 import type { Logger } from '../../../lib/controller/informer.js';
@@ -13,7 +14,7 @@ import { conntrackFlushes } from './conntrack.js';
 import type { NftRunner } from './nft-runner.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import type { DynamicChains, PortChange, ProgrammedPort, RulesetConfig } from './ruleset.js';
-import { DEFAULT_TABLE, MAPS, assignSlots, dynamicChainsOf, renderDelete, renderFull, renderIncremental } from './ruleset.js';
+import { DEFAULT_TABLE, MAPS, assignSlots, dynamicChainsOf, renderDelete, renderFull, renderIncremental, renderStaged } from './ruleset.js';
 import { LAST_CHANGE_TRIGGER_TIME, samePort, servicePorts, sliceServiceKey } from './service-port.js';
 
 export interface ServiceProxyOptions {
@@ -26,6 +27,8 @@ export interface ServiceProxyOptions {
   metrics?: ProxyMetrics;
   clock?: Clock;
   log?: Logger;
+  /** How many nft processes load the endpoint maps side by side when the table is new (default 2). */
+  loadParallelism?: number;
 }
 
 export interface SyncResult {
@@ -47,6 +50,8 @@ export class ServiceProxy {
   /** Service key -> earliest change not yet programmed (ms since epoch). */
   private triggers = new Map<string, number>();
   private needFull = true;
+  /** No sync has succeeded in this process yet: the table may be absent, and then loads in stages. */
+  private firstLoad = true;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -182,10 +187,7 @@ export class ServiceProxy {
           }
         }
       }
-      if (full) {
-        script = renderFull(this.cfg, next.values());
-        await this.o.runner.run(script);
-      }
+      if (full) script = await this.applyFull(next);
     } catch (err) {
       // Nothing applied: keep the changes pending and do a full sync next time.
       for (const k of dirty) this.dirty.add(k);
@@ -193,6 +195,7 @@ export class ServiceProxy {
       this.needFull = true;
       throw err;
     }
+    this.firstLoad = false;
     this.commit(next, changes, full);
     const seconds = (performance.now() - t0) / 1000;
     const m = this.o.metrics;
@@ -207,6 +210,37 @@ export class ServiceProxy {
     await this.maybeCollectAffinity(changes);
     if (full) this.log('synced nftables rules', { full, ports: next.size, ms: this.clock.now() - start });
     return { full, script };
+  }
+
+  /**
+   * Replaces the whole table in one transaction; or, for the first load when there is no table
+   * (nothing to keep working meanwhile), in stages with the endpoint maps loaded side by side.
+   */
+  private async applyFull(next: Map<string, ProgrammedPort>): Promise<string> {
+    const runner = this.o.runner;
+    if (this.firstLoad && runner.runConcurrently !== undefined && (await this.tableAbsent())) {
+      this.firstLoad = false; // a failure below retries as one atomic transaction
+      const staged = renderStaged(this.cfg, next.values(), this.o.loadParallelism ?? 2);
+      await runner.run(staged.skeleton);
+      await runner.runConcurrently(staged.endpoints);
+      await runner.run(staged.lookups);
+      return [staged.skeleton, ...staged.endpoints, staged.lookups].join('');
+    }
+    const script = renderFull(this.cfg, next.values());
+    await runner.run(script);
+    return script;
+  }
+
+  private async tableAbsent(): Promise<boolean> {
+    if (this.o.runner.listJson === undefined) return false;
+    try {
+      // `list tables` names the tables without listing their (possibly many) elements.
+      const out = await this.o.runner.listJson('list tables ip');
+      const items = isRecord(out) && Array.isArray(out.nftables) ? out.nftables : [];
+      return !items.some((i) => isRecord(i) && isRecord(i.table) && i.table.name === this.cfg.table);
+    } catch {
+      return false;
+    }
   }
 
   private commit(next: Map<string, ProgrammedPort>, changes: readonly PortChange[], full: boolean): void {
