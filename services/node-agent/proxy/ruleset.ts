@@ -43,6 +43,8 @@ export const MAPS = {
   noEndpointNodePorts: 'no-endpoint-nodeports',
   serviceEndpoints: 'service-endpoints',
   nodePortEndpoints: 'nodeport-endpoints',
+  serviceEndpointsUdp: 'service-endpoints-udp',
+  nodePortEndpointsUdp: 'nodeport-endpoints-udp',
   affinity: 'affinity',
   affinityServices: 'affinity-services',
   affinityNodePorts: 'affinity-nodeports',
@@ -97,10 +99,13 @@ export function portElements(pp: ProgrammedPort): Element[] {
     return out;
   }
   out.push({ map: MAPS.serviceIPs, key: svcKey, value: `goto ${serviceChain(k)}` });
-  pp.slots.forEach((e, i) => out.push({ map: MAPS.serviceEndpoints, key: `${svcKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
+  const udp = p.protocol === 'udp';
+  const serviceEndpoints = udp ? MAPS.serviceEndpointsUdp : MAPS.serviceEndpoints;
+  pp.slots.forEach((e, i) => out.push({ map: serviceEndpoints, key: `${svcKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
   if (npKey !== undefined) {
     out.push({ map: MAPS.serviceNodePorts, key: npKey, value: `goto ${nodePortChain(k)}` });
-    pp.slots.forEach((e, i) => out.push({ map: MAPS.nodePortEndpoints, key: `${npKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
+    const nodePortEndpoints = udp ? MAPS.nodePortEndpointsUdp : MAPS.nodePortEndpoints;
+    pp.slots.forEach((e, i) => out.push({ map: nodePortEndpoints, key: `${npKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
   }
   if (p.affinityTimeoutSeconds !== undefined) {
     const chain = `goto ${affinityChain(p.affinityTimeoutSeconds)}`;
@@ -134,13 +139,17 @@ function bucketChainBodies(cfg: RulesetConfig, k: number): { service: string[]; 
       `ip saddr != ${cfg.clusterCIDR} meta mark set meta mark | ${hex(MARK.masq)}`,
       `iifname "${cfg.podBridge}" meta mark set meta mark | ${hex(MARK.fromBridge)}`,
       affinityDnat,
-      `dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @${MAPS.serviceEndpoints}`,
+      // One rule and map per protocol: nft derives a protocol match from the map's data type
+      // (`tcp dport`), so a UDP datagram would never match a rule written against the TCP map.
+      `meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @${MAPS.serviceEndpoints}`,
+      `meta l4proto udp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @${MAPS.serviceEndpointsUdp}`,
     ],
     nodePort: [
       // externalTrafficPolicy Cluster: NodePort traffic is always masqueraded.
       `meta mark set meta mark | ${hex(MARK.masq | MARK.nodePort)}`,
       affinityDnat,
-      `dnat ip to meta l4proto . th dport . numgen random mod ${k} map @${MAPS.nodePortEndpoints}`,
+      `meta l4proto tcp dnat ip to meta l4proto . th dport . numgen random mod ${k} map @${MAPS.nodePortEndpoints}`,
+      `meta l4proto udp dnat ip to meta l4proto . th dport . numgen random mod ${k} map @${MAPS.nodePortEndpointsUdp}`,
     ],
   };
 }
@@ -192,6 +201,8 @@ function fixedDefinition(cfg: RulesetConfig): string[] {
     // ("conflicting protocols specified: ip vs. th"). UDP endpoints use the same maps.
     `  map ${MAPS.serviceEndpoints} { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
     `  map ${MAPS.nodePortEndpoints} { typeof meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
+    `  map ${MAPS.serviceEndpointsUdp} { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . udp dport; }`,
+    `  map ${MAPS.nodePortEndpointsUdp} { typeof meta l4proto . th dport . numgen random mod 1 : ip daddr . udp dport; }`,
     `  map ${MAPS.affinity} { typeof ip saddr . ip daddr . meta l4proto . th dport : ip daddr . tcp dport; size ${cfg.affinityMapSize ?? 262144}; flags dynamic,timeout; }`,
     ...chainBlock(REJECT_CHAIN, ['reject']),
     // Filtering sees pre-DNAT addresses (priority before dstnat), as kube-proxy's filter chains do.
@@ -294,7 +305,7 @@ export interface StagedLoad {
   lookups: string;
 }
 
-const ENDPOINT_MAPS: ReadonlySet<string> = new Set([MAPS.serviceEndpoints, MAPS.nodePortEndpoints]);
+const ENDPOINT_MAPS: ReadonlySet<string> = new Set([MAPS.serviceEndpoints, MAPS.nodePortEndpoints, MAPS.serviceEndpointsUdp, MAPS.nodePortEndpointsUdp]);
 
 /**
  * renderFull's content split for a load from nothing: nft spends most of a large load parsing

@@ -1,6 +1,7 @@
 // The service proxy against the real kernel: nft tables in namespaces this test makes (px-*),
 // real traffic through them. Needs root, ip, nft, conntrack and busybox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { Registry } from 'prom-client';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { FakeClient } from '../../../lib/controller/fake-client.js';
@@ -68,6 +69,7 @@ describe('service proxy: traffic through the table', () => {
   const CIP = '10.96.60.10';
   const CIP_EMPTY = '10.96.60.11';
   const CIP_STICKY = '10.96.60.12';
+  const CIP_UDP = '10.96.60.13';
   const NODE_PORT = 30080;
 
   const webSlice = (ips: string[]): KubeObject => fixtureSlice('default', 'web', 'web-abc', [{ name: 'http', port: HTTP_PORT }], ips);
@@ -82,8 +84,14 @@ describe('service proxy: traffic through the table', () => {
       fixtureService('default', 'web', CIP, [{ name: 'http', port: 80, nodePort: NODE_PORT }], { type: 'NodePort' }),
       fixtureService('default', 'empty', CIP_EMPTY, [{ name: 'http', port: 80 }]),
       fixtureService('default', 'sticky', CIP_STICKY, [{ name: 'http', port: 80 }], { sessionAffinity: 'ClientIP', affinityTimeoutSeconds: 600 }),
+      fixtureService('default', 'udp', CIP_UDP, [{ name: 'dns', port: 53, protocol: 'UDP' }]),
     );
-    client.seed(Resources.endpointSlices, webSlice(lab.podIPs), fixtureSlice('default', 'sticky', 'sticky-abc', [{ name: 'http', port: HTTP_PORT }], lab.podIPs));
+    client.seed(
+      Resources.endpointSlices,
+      webSlice(lab.podIPs),
+      fixtureSlice('default', 'sticky', 'sticky-abc', [{ name: 'http', port: HTTP_PORT }], lab.podIPs),
+      fixtureSlice('default', 'udp', 'udp-abc', [{ name: 'dns', port: 5353, protocol: 'UDP' }], [lab.podIPs[0] as string]),
+    );
     const informers = new InformerFactory(client);
     handle = startServiceProxy({
       informers,
@@ -147,6 +155,19 @@ describe('service proxy: traffic through the table', () => {
       const r = await lab.httpGets(lab.client, `http://${CIP}/`, 10);
       return r.bodies[lab.pods[1] as string] === 10;
     }, 20_000);
+  });
+
+  it('flushes the conntrack entries of a removed UDP endpoint', async () => {
+    const entries = async (): Promise<string> => (await execa('ip', ['netns', 'exec', lab.router, 'conntrack', '-L', '-p', 'udp', '--orig-dst', CIP_UDP], { reject: false })).stdout;
+    // A datagram from the client makes an entry DNATed to the only endpoint.
+    const send = `const s = require('dgram').createSocket('udp4'); s.send('hi', 53, '${CIP_UDP}', () => setTimeout(() => s.close(), 200));`;
+    await execa('ip', ['netns', 'exec', lab.client, process.execPath, '-e', send], { timeout: 10_000 });
+    const gone = lab.podIPs[0] as string;
+    // The reply direction names the endpoint: the datagram was DNATed to it, port 5353.
+    expect(await entries()).toMatch(new RegExp(`src=${gone.replace(/\./g, '\\.')} dst=\\S+ sport=5353 `));
+    const slice = client.stored(Resources.endpointSlices, 'default', 'udp-abc') as KubeObject;
+    await client.update(Resources.endpointSlices, { ...fixtureSlice('default', 'udp', 'udp-abc', [{ name: 'dns', port: 5353, protocol: 'UDP' }], [lab.podIPs[1] as string]), metadata: { ...slice.metadata } });
+    await waitFor('the entry to the removed endpoint flushed', async () => !(await entries()).includes(`src=${gone}`), 20_000, 100);
   });
 
   it('repairs manual damage with a full sync', async () => {
