@@ -11,8 +11,8 @@ import { waitFor } from '../support/wait-for.js';
 
 const NS = 'default';
 const IMAGE = 'mesh/base:latest';
-/** Answers every request with the name of the pod serving it. */
-const SERVER_JS = "require('http').createServer((q, s) => s.end(process.env.POD_NAME)).listen(8080)";
+/** Answers with the name of the pod serving it; /ip with the address the request came from. */
+const SERVER_JS = "require('http').createServer((q, s) => s.end(q.url === '/ip' ? q.socket.remoteAddress.replace('::ffff:', '') : process.env.POD_NAME)).listen(8080)";
 
 let c: NodeCluster;
 
@@ -97,6 +97,8 @@ describe('node agents on two hosts', () => {
     const [p] = await readyPods('app=web');
     if (!p) throw new Error('no pod');
     expect((await inClient(`wget -qO- http://${podIP(p)}:8080/`)).trim()).toBe(p.metadata.name);
+    const client = await c.client.get(Resources.pods, 'client', { namespace: NS });
+    expect((await inClient(`wget -qO- http://${podIP(p)}:8080/ip`)).trim()).toBe(podIP(client));
   });
 
   it('spreads 300 requests to the ClusterIP over the 3 endpoints, each between 20% and 47%', async () => {

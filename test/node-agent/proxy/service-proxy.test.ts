@@ -170,6 +170,16 @@ describe('service proxy: traffic through the table', () => {
     await waitFor('the entry to the removed endpoint flushed', async () => !(await entries()).includes(`src=${gone}`), 20_000, 100);
   });
 
+  it('masquerades pod traffic leaving the cluster network', async () => {
+    const from = lab.pods[1] as string;
+    const send = (ip: string, port: number): string => `const s = require('dgram').createSocket('udp4'); s.send('hi', ${String(port)}, '${ip}', () => setTimeout(() => s.close(), 200));`;
+    await execa('ip', ['netns', 'exec', from, process.execPath, '-e', send(lab.clientIP, 9)], { timeout: 10_000 });
+    const out = (await execa('ip', ['netns', 'exec', lab.router, 'conntrack', '-L', '-p', 'udp', '--orig-dst', lab.clientIP, '--dport', '9'], { reject: false })).stdout;
+    // The reply goes to the node's address on that link: the source was rewritten.
+    expect(out).toContain(`src=${lab.podIPs[1] as string} dst=${lab.clientIP}`);
+    expect(out).toContain(`src=${lab.clientIP} dst=${lab.nodeIP}`);
+  });
+
   it('repairs manual damage with a full sync', async () => {
     await nftIn(lab.router, ['delete', 'element', 'ip', TABLE, 'service-ips', `{ ${CIP} . tcp . 80 }`]);
     await nftIn(lab.router, ['flush', 'chain', 'ip', TABLE, 'service-k3']);
