@@ -211,6 +211,21 @@ describe('deletion and agent restarts', () => {
     await waitFor('endpoint rules removed', async () => !(await ruleset(W1)).includes(ip), 20_000, 200);
   });
 
+  it('removes the containers of a pod force-deleted while its agent was down', async () => {
+    const running = (await c.client.create(Resources.pods, pod('orphan', W1, [server('web')]), { namespace: NS })).metadata;
+    const ready = await waitReady('orphan');
+    const ip = String(statusOf(ready).podIP);
+    await c.stopAgent(W1);
+    const del = await c.kubectl(['delete', 'pod', 'orphan', '--grace-period=0', '--force']);
+    expect(del.exitCode).toBe(0);
+    expect(await getPod('orphan')).toBeUndefined();
+    expect((await c.containersOfPod(running.uid ?? '')).length).toBeGreaterThan(0); // left running meanwhile
+    c.startAgent(W1);
+    await c.waitNodeReady(W1);
+    await waitFor('orphan containers removed', async () => (await c.containersOfPod(running.uid ?? '')).length === 0, 30_000, 200);
+    await waitFor('orphan IP released', () => !allocations(W1).includes(ip), 10_000, 200);
+  });
+
   it('an agent killed while pods start comes back without duplicates or leaks, and cleans up after deletion', async () => {
     const names = ['r1', 'r2', 'r3'];
     const baseline = { allocations: allocations(W2).length, veths: (await veths(W2)).length };
