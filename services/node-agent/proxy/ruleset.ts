@@ -275,13 +275,19 @@ function definitionLines(cfg: RulesetConfig, list: readonly ProgrammedPort[]): s
 }
 
 /** `add element` commands for the ports' elements, those of the maps `only` picks. */
-function elementLines(table: string, list: readonly ProgrammedPort[], only: (map: string) => boolean = () => true): string[] {
-  const lines: string[] = [];
-  for (const [map, els] of byMap(list.flatMap(portElements))) {
-    if (!only(map)) continue;
-    for (let i = 0; i < els.length; i += ELEMENTS_PER_COMMAND) {
-      lines.push(elementCommand('add', table, map, els.slice(i, i + ELEMENTS_PER_COMMAND).map((e) => `${e.key} : ${e.value}`)));
+function elementLines(table: string, list: readonly ProgrammedPort[]): string[] {
+  // Straight into one list of items per map (a full load has 100,000s of elements).
+  const items = new Map<string, string[]>();
+  for (const pp of list) {
+    for (const e of portElements(pp)) {
+      let l = items.get(e.map);
+      if (l === undefined) items.set(e.map, (l = []));
+      l.push(`${e.key} : ${e.value}`);
     }
+  }
+  const lines: string[] = [];
+  for (const [map, l] of items) {
+    for (let i = 0; i < l.length; i += ELEMENTS_PER_COMMAND) lines.push(elementCommand('add', table, map, l.slice(i, i + ELEMENTS_PER_COMMAND)));
   }
   return lines;
 }
@@ -299,30 +305,26 @@ export function renderFull(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>):
 export interface StagedLoad {
   /** The table with its chains and empty maps. */
   skeleton: string;
-  /** The endpoint maps' elements, in `parts` transactions that do not depend on each other. */
-  endpoints: string[];
-  /** The lookup maps' elements (which Service goes to which chain), applied last. */
-  lookups: string;
+  /** The elements, in `parts` transactions that do not depend on each other. */
+  elements: string[];
 }
-
-const ENDPOINT_MAPS: ReadonlySet<string> = new Set([MAPS.serviceEndpoints, MAPS.nodePortEndpoints, MAPS.serviceEndpointsUdp, MAPS.nodePortEndpointsUdp]);
 
 /**
  * renderFull's content split for a load from nothing: nft spends most of a large load parsing
- * endpoint elements, which several nft processes can do at once; the lookups come last so no
- * Service is ever sent to an endpoint slot that is not filled yet.
+ * elements, which several nft processes can do at once. Until all parts are in, a Service may
+ * be found before its endpoints are: its traffic then goes unanswered, as it did before the
+ * table existed.
  */
 export function renderStaged(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>, parts: number): StagedLoad {
   const list = [...ports];
-  const endpointLines = elementLines(cfg.table, list, (m) => ENDPOINT_MAPS.has(m));
-  const n = Math.max(1, Math.min(parts, endpointLines.length));
-  const per = Math.ceil(endpointLines.length / n);
-  const endpoints: string[] = [];
-  for (let i = 0; i < endpointLines.length; i += per) endpoints.push(`${endpointLines.slice(i, i + per).join('\n')}\n`);
+  const lines = elementLines(cfg.table, list);
+  const n = Math.max(1, Math.min(parts, lines.length));
+  const groups: string[][] = Array.from({ length: n }, () => []);
+  // Dealt round-robin, so each part has its share of every map's elements.
+  lines.forEach((l, i) => groups[i % n]?.push(l));
   return {
     skeleton: `${definitionLines(cfg, list).join('\n')}\n`,
-    endpoints,
-    lookups: `${elementLines(cfg.table, list, (m) => !ENDPOINT_MAPS.has(m)).join('\n')}\n`,
+    elements: groups.filter((g) => g.length > 0).map((g) => `${g.join('\n')}\n`),
   };
 }
 

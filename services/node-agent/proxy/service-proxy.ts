@@ -214,7 +214,8 @@ export class ServiceProxy {
 
   /**
    * Replaces the whole table in one transaction; or, for the first load when there is no table
-   * (nothing to keep working meanwhile), in stages with the endpoint maps loaded side by side.
+   * (nothing to keep working meanwhile), in stages: the empty table, then its elements from
+   * several nft processes side by side.
    */
   private async applyFull(next: Map<string, ProgrammedPort>): Promise<string> {
     const runner = this.o.runner;
@@ -222,9 +223,8 @@ export class ServiceProxy {
       this.firstLoad = false; // a failure below retries as one atomic transaction
       const staged = renderStaged(this.cfg, next.values(), this.o.loadParallelism ?? 2);
       await runner.run(staged.skeleton);
-      await runner.runConcurrently(staged.endpoints);
-      await runner.run(staged.lookups);
-      return [staged.skeleton, ...staged.endpoints, staged.lookups].join('');
+      await runner.runConcurrently(staged.elements);
+      return [staged.skeleton, ...staged.elements].join('');
     }
     const script = renderFull(this.cfg, next.values());
     await runner.run(script);

@@ -33,24 +33,23 @@ function proxyWith(runner: NftRunner, services: number): ServiceProxy {
 }
 
 describe('the first load of a new table', () => {
-  it('goes in stages: the empty table, the endpoint maps side by side, then the lookups', async () => {
+  it('goes in stages: the empty table, then its elements in parts side by side', async () => {
     const runner = new StagingRunner([]);
     const proxy = proxyWith(runner, 5000);
     const r = await proxy.syncNow();
     expect(r.full).toBe(true);
-    expect(runner.steps.map((s) => s.length)).toEqual([1, 2, 1]);
-    const [skeleton, endpoints, lookups] = runner.steps as [string[], string[], string[]];
+    expect(runner.steps.map((s) => s.length)).toEqual([1, 2]);
+    const [skeleton, parts] = runner.steps as [string[], string[]];
     expect(skeleton[0]).toMatch(/^add table ip meshkube-proxy\ndelete table ip meshkube-proxy\ntable ip meshkube-proxy \{/);
     expect(skeleton[0]).not.toContain('add element');
-    for (const part of endpoints) {
-      expect(part).toMatch(/^add element ip meshkube-proxy service-endpoints /);
-      expect(part).not.toContain('service-ips');
-    }
-    // Every endpoint element is in exactly one part.
+    // Every element is in exactly one part, and each part has lookups and endpoints.
     const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
-    expect(endpoints.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. tcp \. 80 \. \d : /g), 0)).toBe(10_000);
-    expect(lookups[0]).toContain('add element ip meshkube-proxy service-ips');
-    expect(lookups[0]).not.toContain('service-endpoints');
+    expect(parts.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. tcp \. 80 \. \d : /g), 0)).toBe(10_000);
+    expect(parts.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. tcp \. 80 : goto service-k2/g), 0)).toBe(5000);
+    for (const part of parts) {
+      expect(part).toContain('add element ip meshkube-proxy service-endpoints {');
+      expect(part).toContain('add element ip meshkube-proxy service-ips {');
+    }
   });
 
   it('replaces an existing table in one transaction, and later full syncs too', async () => {
@@ -64,10 +63,10 @@ describe('the first load of a new table', () => {
     const again = proxyWith(fresh, 10);
     await again.syncNow();
     await again.syncNow({ full: true });
-    // Staged (one endpoint part: 20 elements fit in one command), then the forced full sync is atomic.
-    expect(fresh.steps.map((s) => s.length)).toEqual([1, 1, 1, 1]);
+    // Staged (two parts: the lookup and endpoint commands), then the forced full sync is atomic.
+    expect(fresh.steps.map((s) => s.length)).toEqual([1, 2, 1]);
     expect(fresh.steps[0]?.[0]).not.toContain('add element');
-    const last = fresh.steps[3]?.[0] ?? '';
+    const last = fresh.steps[2]?.[0] ?? '';
     expect(last).toMatch(/^add table ip meshkube-proxy\ndelete table ip meshkube-proxy\n/);
     expect(last).toContain('add element ip meshkube-proxy service-endpoints {');
     expect(last).toContain('add element ip meshkube-proxy service-ips {');
