@@ -27,12 +27,14 @@ export class RestartBackoff {
   /** Records a restart for `key` caused by an exit at `eventTime`, lengthening the back-off. */
   next(key: string, eventTime: number): void {
     const e = this.entries.get(key);
+    // lastUpdate is the restart itself (client-go's Next records the clock, not the exit), so a
+    // container that then runs for twice the maximum starts over from the initial back-off.
     if (!e || this.expired(e, eventTime)) {
-      this.entries.set(key, { backoffMs: this.initialMs, lastUpdate: eventTime });
+      this.entries.set(key, { backoffMs: this.initialMs, lastUpdate: this.clock.now() });
       return;
     }
     e.backoffMs = Math.min(e.backoffMs * 2, this.maxMs);
-    e.lastUpdate = eventTime;
+    e.lastUpdate = this.clock.now();
   }
 
   /** Whether a restart for an exit at `eventTime` must still wait. */

@@ -70,8 +70,10 @@ export function serviceLinkEnv(services: readonly KubeObject[], namespace: strin
     if (ns === 'default' && s.metadata.name === 'kubernetes') return true;
     return enableServiceLinks && ns === namespace;
   });
-  // Sorted so the result does not depend on cache order; the namespace's own Service wins a clash.
-  chosen.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  // Sorted so the result does not depend on cache order, default/kubernetes first so that a
+  // Service of the pod's own namespace with that name replaces it, as in the kubelet.
+  const isMaster = (s: KubeObject): boolean => s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes' && namespace !== 'default';
+  chosen.sort((a, b) => Number(isMaster(b)) - Number(isMaster(a)) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   for (const s of chosen) {
     const spec = isRecord(s.spec) ? s.spec : {};
     const ip = typeof spec.clusterIP === 'string' ? spec.clusterIP : '';

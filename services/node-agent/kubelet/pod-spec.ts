@@ -164,6 +164,18 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/** JSON with object keys sorted, so the same spec hashes the same however its keys are ordered. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isRecord(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 export function parseContainer(c: Json): ContainerSpec {
   const image = String(c.image ?? '');
   const resources = isRecord(c.resources) ? c.resources : {};
@@ -203,7 +215,7 @@ export function parseContainer(c: Json): ContainerSpec {
     ...(readinessProbe ? { readinessProbe } : {}),
     ...(startupProbe ? { startupProbe } : {}),
     ...(preStop ? { preStop } : {}),
-    hash: createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 16),
+    hash: createHash('sha256').update(canonicalJson(c)).digest('hex').slice(0, 16),
   };
 }
 

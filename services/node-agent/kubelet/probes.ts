@@ -11,7 +11,8 @@ import type { ContainerSpec, Handler, ProbeSpec } from './pod-spec.js';
 import { resolvePort } from './pod-spec.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
-export type ProbeResult = 'success' | 'failure';
+/** 'unknown': not yet decided (a startup probe before its first verdict, as the kubelet's Unknown). */
+export type ProbeResult = 'success' | 'failure' | 'unknown';
 
 export interface ProbeOutcome {
   result: ProbeResult;
@@ -120,7 +121,7 @@ export interface ProbeEvents {
   onFailure?(podUid: string, container: ContainerSpec, kind: ProbeKind, output: string): void;
 }
 
-const INITIAL: Record<ProbeKind, ProbeResult> = { liveness: 'success', readiness: 'failure', startup: 'failure' };
+const INITIAL: Record<ProbeKind, ProbeResult> = { liveness: 'success', readiness: 'failure', startup: 'unknown' };
 
 export class ProbeManager {
   private readonly workers = new Map<string, Worker>();

@@ -4,7 +4,7 @@
 // (files behind a `..data` symlink that is swapped in one rename), so a reader never sees a
 // half-written update.
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
@@ -62,7 +62,7 @@ interface FileEntry {
 }
 
 /** Keys (or the listed items) of a ConfigMap/Secret as files. */
-function projectKeys(obj: KubeObject | undefined, src: Json, kind: 'configmap' | 'secret', namespace: string, defaultMode: number, files: Map<string, FileEntry>): void {
+function projectKeys(obj: KubeObject | undefined, src: Json, kind: 'configmap' | 'secret', defaultMode: number, files: Map<string, FileEntry>): void {
   const name = String(src.name ?? src.secretName ?? '');
   if (!obj) {
     if (src.optional === true) return;
@@ -79,7 +79,7 @@ function projectKeys(obj: KubeObject | undefined, src: Json, kind: 'configmap' |
     const v = data.get(key);
     if (v === undefined) {
       if (src.optional === true) continue;
-      throw new VolumeSetupError(`configmap references non-existent config key: ${key}`.replace('configmap', kind === 'secret' ? 'secret' : 'configmap') + ` (${namespace}/${name})`);
+      throw new VolumeSetupError(kind === 'secret' ? `references non-existent secret key: ${key}` : `configmap references non-existent config key: ${key}`);
     }
     files.set(String(it.path ?? key), { data: v, mode: typeof it.mode === 'number' ? it.mode : defaultMode });
   }
@@ -128,6 +128,12 @@ export async function atomicWrite(dir: string, files: Map<string, FileEntry>): P
   await rename(tmpLink, dataLink);
   // Top-level names point through ..data, so they follow every later swap.
   const tops = new Set([...files.keys()].map((rel) => rel.split('/')[0] ?? rel));
+  // Names the payload no longer has (a key removed from the ConfigMap) go with it.
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('..') || tops.has(entry)) continue;
+    const target = await readlink(path.join(dir, entry)).catch(() => undefined);
+    if (target !== undefined && target.startsWith(`..data${path.sep}`)) await rm(path.join(dir, entry), { force: true });
+  }
   for (const top of tops) {
     const link = path.join(dir, top);
     const existing = await readlink(link).catch(() => undefined);
@@ -190,18 +196,18 @@ export async function setUpVolumes(root: string, pod: PodView, facts: PodFacts, 
           out.set(name, dir);
           continue;
         case 'configMap':
-          projectKeys(await sources.getConfigMap(pod.namespace, String(src.name ?? '')), src, 'configmap', pod.namespace, defaultMode, files);
+          projectKeys(await sources.getConfigMap(pod.namespace, String(src.name ?? '')), src, 'configmap', defaultMode, files);
           break;
         case 'secret':
-          projectKeys(await sources.getSecret(pod.namespace, String(src.secretName ?? '')), src, 'secret', pod.namespace, defaultMode, files);
+          projectKeys(await sources.getSecret(pod.namespace, String(src.secretName ?? '')), src, 'secret', defaultMode, files);
           break;
         case 'downwardAPI':
           downwardFiles(src, facts, defaultMode, files);
           break;
         case 'projected':
           for (const s of Array.isArray(src.sources) ? src.sources.filter(isRecord) : []) {
-            if (isRecord(s.configMap)) projectKeys(await sources.getConfigMap(pod.namespace, String(s.configMap.name ?? '')), s.configMap, 'configmap', pod.namespace, defaultMode, files);
-            else if (isRecord(s.secret)) projectKeys(await sources.getSecret(pod.namespace, String(s.secret.name ?? '')), s.secret, 'secret', pod.namespace, defaultMode, files);
+            if (isRecord(s.configMap)) projectKeys(await sources.getConfigMap(pod.namespace, String(s.configMap.name ?? '')), s.configMap, 'configmap', defaultMode, files);
+            else if (isRecord(s.secret)) projectKeys(await sources.getSecret(pod.namespace, String(s.secret.name ?? '')), s.secret, 'secret', defaultMode, files);
             else if (isRecord(s.downwardAPI)) downwardFiles(s.downwardAPI, facts, defaultMode, files);
             else throw new VolumeSetupError('projected source not supported by this node agent (only configMap, secret and downwardAPI)');
           }
