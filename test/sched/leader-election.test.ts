@@ -27,11 +27,15 @@ describe('leader election between two sched processes', () => {
     c = await SchedCluster.start({
       nodes: [{ name: 'node-a' }, { name: 'node-b' }, { name: 'node-c' }],
       schedArgs: ['--leader-elect-lease-duration', `${LEASE_MS}ms`, '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', `${RETRY_MS}ms`],
-      copies: 2,
+      copies: 1,
       namespace: NS,
     });
     client = c.client;
     sched = c.sched;
+    // The standby starts once the first copy leads both roles: two copies started together may
+    // each win one lease, which is allowed but leaves no single leader to kill.
+    await waitFor('copy 0 to lead both roles', async () => (await sched.leading(0)).length === 2, 30_000);
+    await sched.addCopy();
     pods = new Informer(client, Resources.pods, { namespace: NS });
     const count = (): void => void (maxPods = Math.max(maxPods, pods.cache.list().filter((p) => p.metadata.deletionTimestamp === undefined).length));
     pods.addEventHandler({ onAdd: count, onUpdate: count });

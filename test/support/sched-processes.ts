@@ -30,6 +30,16 @@ export class SchedProcesses {
     for (let i = 0; i < n; i++) await this.waitReady(i);
   }
 
+  /** Starts one more copy (the next index) and waits until it has synced its caches. */
+  async addCopy(): Promise<number> {
+    const [port] = await freePorts(1);
+    const i = this.ports.length;
+    this.ports.push(port ?? 0);
+    this.startOne(i);
+    await this.waitReady(i);
+    return i;
+  }
+
   /** The health/metrics port of copy i. */
   port(i: number): number {
     return this.ports[i] ?? 0;

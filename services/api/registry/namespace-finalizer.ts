@@ -6,15 +6,26 @@ import { isRecord } from '../../../lib/api/object.js';
 import { StatusError } from '../../../lib/api/status-error.js';
 import type { RequestContext, ResourceStore } from './resource-store.js';
 
+/**
+ * How long a namespace stays Terminating before its content goes (Kubernetes' namespace
+ * controller's namespaceDeletionGracePeriod): other API servers see the deletion first, and a
+ * client deleting a namespace and its objects (`kubectl delete -f` of a whole app) finds them.
+ */
+export const NAMESPACE_DELETION_GRACE_MS = 5000;
+
 export class NamespaceFinalizer {
   private running = false;
   private again = false;
+  /** When each terminating namespace was first seen by this server. */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly namespaces: ResourceStore,
     private readonly namespaced: readonly ResourceStore[],
     private readonly ctx: RequestContext,
     private readonly log: (msg: string, fields?: Record<string, unknown>) => void,
+    private readonly now: () => number = Date.now,
+    private readonly graceMs = NAMESPACE_DELETION_GRACE_MS,
   ) {}
 
   /** Runs one pass now, or right after the pass in progress. */
@@ -40,8 +51,13 @@ export class NamespaceFinalizer {
     } catch {
       return;
     }
+    const names = new Set(terminating.map((ns) => ns.metadata.name ?? ''));
+    for (const name of [...this.seen.keys()]) if (!names.has(name)) this.seen.delete(name);
     for (const ns of terminating) {
       const name = ns.metadata.name ?? '';
+      const first = this.seen.get(name) ?? this.now();
+      this.seen.set(name, first);
+      if (this.now() - first < this.graceMs) continue;
       try {
         if (await this.emptyNamespace(name)) await this.finish(ns);
       } catch (err) {
