@@ -82,7 +82,11 @@ spec:
     await waitFor('the unreachable NoExecute taint', async () => nodeTaints(await client.get(Resources.nodes, 'node-c')).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 10_000);
 
     // Evicted after the toleration, replaced on the nodes that are still alive.
-    await waitFor('the pods of node-c to be evicted', async () => (await list()).filter((p) => podNodeName(p) === 'node-c').every((p) => p.metadata.deletionTimestamp !== undefined), 30_000);
+    await waitFor('the pods of node-c to be evicted', async () => {
+      const left = (await list()).filter((p) => podNodeName(p) === 'node-c' && p.metadata.deletionTimestamp === undefined);
+      if (left.length > 0) throw new Error(`not evicted: ${left.map((p) => `${p.metadata.name ?? ''} (created ${p.metadata.creationTimestamp ?? ''}, tolerations ${JSON.stringify((p.spec as Record<string, unknown>).tolerations)})`).join(', ')}`);
+      return true;
+    }, 30_000);
     await waitFor('6 running pods on node-a and node-b', async () => {
       const live = (await list()).filter((p) => p.metadata.deletionTimestamp === undefined);
       return live.length === 6 && live.every((p) => podNodeName(p) !== 'node-c' && isRecord(p.status) && p.status.phase === 'Running');

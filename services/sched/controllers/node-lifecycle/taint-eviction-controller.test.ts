@@ -67,6 +67,25 @@ describe('TaintEvictionController', () => {
     expect(ctrl.pendingEvictions().size).toBe(0);
   });
 
+  it('re-arms an eviction whose timer went off a moment before its deadline', async () => {
+    const fx = new ControllerFixture();
+    // A timer that fires 1 ms early by the controller's clock, as a real timer can against Date.now().
+    const early = { now: () => fx.clock.now(), setTimeout: (fn: () => void, ms: number) => fx.clock.setTimeout(fn, Math.max(0, ms - 1)) };
+    const ctrl = new TaintEvictionController({ client: fx.client, informers: fx.informers, recorder: fx.recorder, clock: early, log: fx.log });
+    fx.seed(Resources.nodes, taintedNode('n1', [unreachable(T0)]));
+    fx.seed(Resources.pods, makePod('p1', 'n1', { tolerations: defaultTolerations(4) }));
+    await ctrl.sync('default/p1');
+    fx.clock.advance(4 * SEC - 1);
+    expect(ctrl.queue.tryGet()).toBe('default/p1');
+    await ctrl.sync('default/p1'); // 1 ms early: not yet
+    ctrl.queue.done('default/p1');
+    expect(fx.client.writes()).toEqual([]);
+    fx.clock.advance(1);
+    expect(ctrl.queue.tryGet()).toBe('default/p1');
+    await ctrl.sync('default/p1');
+    expect(summary(fx)).toEqual(['patch pods/status p1', 'delete pods/ p1']);
+  });
+
   it('uses the smallest tolerationSeconds among the matching tolerations', async () => {
     const { fx, ctrl } = setup();
     fx.seed(Resources.nodes, taintedNode('n1', [unreachable(), { key: 'maintenance', effect: 'NoExecute', timeAdded: formatTime(T0) }]));

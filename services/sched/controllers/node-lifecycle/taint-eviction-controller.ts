@@ -24,6 +24,9 @@ interface ScheduledEviction {
   startedAt: number;
   deadline: number;
   timer: TimerHandle;
+  /** The timer went off. A timer may fire a moment before its deadline by the wall clock, and
+   *  the sync it starts then schedules the same deadline again: that must re-arm it. */
+  fired: boolean;
 }
 
 /** What should happen to one pod now. */
@@ -136,10 +139,14 @@ export class TaintEvictionController implements Controller {
 
   private schedule(key: string, deadline: number, now: number): void {
     const prev = this.scheduled.get(key);
-    if (prev?.deadline === deadline) return;
+    if (prev?.deadline === deadline && !prev.fired) return;
     prev?.timer.cancel();
-    const timer = this.deps.clock.setTimeout(() => this.queue.add(key), deadline - now);
-    this.scheduled.set(key, { startedAt: prev?.startedAt ?? now, deadline, timer });
+    const entry: ScheduledEviction = { startedAt: prev?.startedAt ?? now, deadline, fired: false, timer: { cancel: () => undefined } };
+    entry.timer = this.deps.clock.setTimeout(() => {
+      entry.fired = true;
+      this.queue.add(key);
+    }, Math.max(1, deadline - now));
+    this.scheduled.set(key, entry);
   }
 
   /** Drops a scheduled eviction; `announce` records the cancellation as Kubernetes does. */
