@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { IpLinkJson } from '../../../services/node-agent/network/index.js';
 import { jsonArray } from '../../../services/node-agent/network/index.js';
+import { startScriptServer } from '../../support/netns/probe.js';
 
 const CMD_TIMEOUT_MS = 15_000;
 
@@ -108,41 +109,7 @@ export interface EchoServer {
 
 /** A TCP server inside namespace `ns` on host:port that replies with the client's address. */
 export async function startPeerEchoServer(ns: string, host: string, port: number): Promise<EchoServer> {
-  const child = execa('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER_SCRIPT, host, String(port)], {
-    reject: false,
-    stdin: 'ignore',
-    buffer: false,
-  });
-  const done = child.then(() => undefined);
-  const stop = async (): Promise<void> => {
-    child.kill('SIGKILL');
-    await done;
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`server in ${ns} did not start`)), 10_000);
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        err += c.toString();
-      });
-      void done.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`server in ${ns} exited: ${err.trim()}`));
-      });
-    });
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { stop };
+  return startScriptServer(['ip', 'netns', 'exec', ns], SERVER_SCRIPT, [host, String(port)], `server in ${ns}`);
 }
 
 /** Connect from namespace `ns` to ip:port; the address the server saw, or undefined if unreachable. */

@@ -41,8 +41,18 @@ export async function startTcpServer(
   port: number,
   startTimeoutMs = 10_000,
 ): Promise<TcpServer> {
-  const [file, ...prefix] = network.execPrefix(host) as [string, ...string[]];
-  const child = execa(file, [...prefix, process.execPath, '-e', SERVER_SCRIPT, String(port)], {
+  const { stop } = await startScriptServer(network.execPrefix(host), SERVER_SCRIPT, [String(port)], `TCP server in ${host}`, startTimeoutMs);
+  return { port, stop };
+}
+
+/**
+ * Runs `node -e script args` under an argv prefix (such as `ip netns exec <ns>`) and resolves
+ * once it prints "listening"; rejects, and kills it, if it exits first or takes longer than
+ * startTimeoutMs. `what` names it in errors.
+ */
+export async function startScriptServer(prefix: readonly string[], script: string, args: readonly string[], what: string, startTimeoutMs = 10_000): Promise<{ stop(): Promise<void> }> {
+  const argv = [...prefix, process.execPath, '-e', script, ...args];
+  const child = execa(argv[0] ?? process.execPath, argv.slice(1), {
     reject: false,
     stdin: 'ignore',
     buffer: false,
@@ -55,7 +65,7 @@ export async function startTcpServer(
   try {
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`TCP server in ${host} did not start within ${startTimeoutMs}ms`)), startTimeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${what} did not start within ${startTimeoutMs}ms`)), startTimeoutMs);
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('listening')) {
@@ -69,14 +79,14 @@ export async function startTcpServer(
       });
       void done.then(() => {
         clearTimeout(timer);
-        reject(new Error(`TCP server in ${host} exited before listening: ${err.trim()}`));
+        reject(new Error(`${what} exited before listening: ${err.trim()}`));
       });
     });
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, stop };
+  return { stop };
 }
 
 /** Can `fromHost` open a TCP connection to ip:port? Bounded by timeoutMs (plus node start-up). */
