@@ -301,31 +301,25 @@ export function renderFull(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>):
   return `${[...definitionLines(cfg, list), ...elementLines(cfg.table, list)].join('\n')}\n`;
 }
 
-/** The first load of a table that is not there yet, as transactions that may run side by side. */
-export interface StagedLoad {
-  /** The table with its chains and empty maps. */
-  skeleton: string;
-  /** The elements, in `parts` transactions that do not depend on each other. */
-  elements: string[];
+/*
+ * A load from nothing can go in stages: the skeleton (renderSkeleton), then the elements in parts
+ * (renderElementParts) from several nft processes at once, since nft's parsing is most of a large
+ * load. Until all parts are in, a Service may be found before its endpoints are: its traffic then
+ * goes unanswered, as it did before the table existed.
+ */
+
+/** The table with its chains and empty maps (the first stage of a staged load). */
+export function renderSkeleton(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>): string {
+  return `${definitionLines(cfg, [...ports]).join('\n')}\n`;
 }
 
-/**
- * renderFull's content split for a load from nothing: nft spends most of a large load parsing
- * elements, which several nft processes can do at once. Until all parts are in, a Service may
- * be found before its endpoints are: its traffic then goes unanswered, as it did before the
- * table existed.
- */
-export function renderStaged(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>, parts: number): StagedLoad {
-  const list = [...ports];
-  const lines = elementLines(cfg.table, list);
+/** The elements in `parts` independent transactions, each with its share of every map. */
+export function renderElementParts(cfg: RulesetConfig, ports: Iterable<ProgrammedPort>, parts: number): string[] {
+  const lines = elementLines(cfg.table, [...ports]);
   const n = Math.max(1, Math.min(parts, lines.length));
   const groups: string[][] = Array.from({ length: n }, () => []);
-  // Dealt round-robin, so each part has its share of every map's elements.
   lines.forEach((l, i) => groups[i % n]?.push(l));
-  return {
-    skeleton: `${definitionLines(cfg, list).join('\n')}\n`,
-    elements: groups.filter((g) => g.length > 0).map((g) => `${g.join('\n')}\n`),
-  };
+  return groups.filter((g) => g.length > 0).map((g) => `${g.join('\n')}\n`);
 }
 
 /** The table's deletion, for shutdown. */

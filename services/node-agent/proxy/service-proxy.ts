@@ -14,7 +14,7 @@ import { conntrackFlushes } from './conntrack.js';
 import type { NftRunner } from './nft-runner.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import type { DynamicChains, PortChange, ProgrammedPort, RulesetConfig } from './ruleset.js';
-import { DEFAULT_TABLE, MAPS, assignSlots, dynamicChainsOf, renderDelete, renderFull, renderIncremental, renderStaged } from './ruleset.js';
+import { DEFAULT_TABLE, MAPS, assignSlots, dynamicChainsOf, renderDelete, renderElementParts, renderFull, renderIncremental, renderSkeleton } from './ruleset.js';
 import { LAST_CHANGE_TRIGGER_TIME, samePort, servicePorts, sliceServiceKey } from './service-port.js';
 
 export interface ServiceProxyOptions {
@@ -167,6 +167,8 @@ export class ServiceProxy {
     const triggers = this.triggers;
     this.dirty = new Set();
     this.triggers = new Map();
+    // Asked now, so nft answers while the changes are computed.
+    const absent = this.firstLoad ? this.tableAbsent() : Promise.resolve(false);
     const changes = this.computeChanges(dirty);
     const next = new Map(this.programmed);
     for (const c of changes) {
@@ -187,7 +189,7 @@ export class ServiceProxy {
           }
         }
       }
-      if (full) script = await this.applyFull(next);
+      if (full) script = await this.applyFull(next, await absent);
     } catch (err) {
       // Nothing applied: keep the changes pending and do a full sync next time.
       for (const k of dirty) this.dirty.add(k);
@@ -217,14 +219,18 @@ export class ServiceProxy {
    * (nothing to keep working meanwhile), in stages: the empty table, then its elements from
    * several nft processes side by side.
    */
-  private async applyFull(next: Map<string, ProgrammedPort>): Promise<string> {
+  private async applyFull(next: Map<string, ProgrammedPort>, tableAbsent: boolean): Promise<string> {
     const runner = this.o.runner;
-    if (this.firstLoad && runner.runConcurrently !== undefined && (await this.tableAbsent())) {
+    if (this.firstLoad && runner.runConcurrently !== undefined && tableAbsent) {
       this.firstLoad = false; // a failure below retries as one atomic transaction
-      const staged = renderStaged(this.cfg, next.values(), this.o.loadParallelism ?? 2);
-      await runner.run(staged.skeleton);
-      await runner.runConcurrently(staged.elements);
-      return [staged.skeleton, ...staged.elements].join('');
+      const skeleton = renderSkeleton(this.cfg, next.values());
+      const skeletonDone = runner.run(skeleton);
+      // Let the skeleton reach nft before the elements are rendered, so the two overlap.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const elements = renderElementParts(this.cfg, next.values(), this.o.loadParallelism ?? 2);
+      await skeletonDone;
+      await runner.runConcurrently(elements);
+      return [skeleton, ...elements].join('');
     }
     const script = renderFull(this.cfg, next.values());
     await runner.run(script);
