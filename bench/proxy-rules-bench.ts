@@ -93,7 +93,12 @@ async function loadRun(n: number, changes: number): Promise<Record<string, unkno
   const interactive = new NftInteractiveRunner({ prefix: ProxyLab.in(lab.router) });
   const file = new NftFileRunner({ prefix: ProxyLab.in(lab.router) });
   let current: NftRunner = interactive;
-  const runner: NftRunner = { run: (s) => current.run(s) };
+  // What the agent's runner offers: one transaction, several side by side, and listing.
+  const runner: NftRunner = {
+    run: (s) => current.run(s),
+    runConcurrently: (ss) => (current.runConcurrently ?? interactive.runConcurrently).call(current, ss),
+    listJson: (c) => interactive.listJson(c),
+  };
   try {
     const proxy = new ServiceProxy({ clusterCIDR: CLUSTER_CIDR, podBridge: BRIDGE, runner });
     fill(proxy, n);
@@ -136,21 +141,15 @@ async function latencyRun(n: number, requests: number): Promise<Record<string, u
     proxy.onSliceUpsert(fixtureSlice('bench', 'target', 'target-a', [{ name: 'http', port: 8080 }], [lab.podIPs[0] as string]));
     fill(proxy, Math.max(0, n - 1));
     await proxy.syncNow();
-    const warm = Math.min(200, requests);
-    await requestLatencies(lab.client, `http://${target}/`, warm);
-    await requestLatencies(lab.client, `http://${lab.podIPs[0] as string}:8080/`, warm);
-    // Interleave halves so drift on a shared machine hits both alike.
-    const half = Math.ceil(requests / 2);
-    const a1 = await requestLatencies(lab.client, `http://${target}/`, half);
-    const b1 = await requestLatencies(lab.client, `http://${lab.podIPs[0] as string}:8080/`, half);
-    const a2 = await requestLatencies(lab.client, `http://${target}/`, requests - half);
-    const b2 = await requestLatencies(lab.client, `http://${lab.podIPs[0] as string}:8080/`, requests - half);
-    const via = [...a1.ms, ...a2.ms];
-    const direct = [...b1.ms, ...b2.ms];
+    const urls = [`http://${target}/`, `http://${lab.podIPs[0] as string}:8080/`];
+    await requestLatencies(lab.client, urls, Math.min(200, requests)); // warm-up
+    const run = await requestLatencies(lab.client, urls, requests);
+    const via = run.ms[0] ?? [];
+    const direct = run.ms[1] ?? [];
     const res = {
       services: n,
       requests,
-      errors: a1.errors + a2.errors + b1.errors + b2.errors,
+      errors: run.errors,
       clusterIP: { p50Ms: round(percentile(via, 50), 3), p99Ms: round(percentile(via, 99), 3) },
       podIP: { p50Ms: round(percentile(direct, 50), 3), p99Ms: round(percentile(direct, 99), 3) },
       p50Ratio: round(percentile(via, 50) / percentile(direct, 50), 3),

@@ -86,32 +86,45 @@ export interface Element {
   value: string;
 }
 
-/** Every element a programmed port contributes. */
-export function portElements(pp: ProgrammedPort): Element[] {
+/** Every element a programmed port contributes, handed to `emit` (no objects for a full load's many). */
+export function forEachPortElement(pp: ProgrammedPort, emit: (map: string, key: string, value: string) => void): void {
   const p = pp.port;
   const svcKey = `${p.clusterIP} . ${p.protocol} . ${p.port}`;
   const npKey = p.nodePort === undefined ? undefined : `${p.protocol} . ${p.nodePort}`;
   const k = pp.slots.length;
-  const out: Element[] = [];
   if (k === 0) {
-    out.push({ map: MAPS.noEndpointServices, key: svcKey, value: `goto ${REJECT_CHAIN}` });
-    if (npKey !== undefined) out.push({ map: MAPS.noEndpointNodePorts, key: npKey, value: `goto ${REJECT_CHAIN}` });
-    return out;
+    emit(MAPS.noEndpointServices, svcKey, `goto ${REJECT_CHAIN}`);
+    if (npKey !== undefined) emit(MAPS.noEndpointNodePorts, npKey, `goto ${REJECT_CHAIN}`);
+    return;
   }
-  out.push({ map: MAPS.serviceIPs, key: svcKey, value: `goto ${serviceChain(k)}` });
+  emit(MAPS.serviceIPs, svcKey, `goto ${serviceChain(k)}`);
   const udp = p.protocol === 'udp';
   const serviceEndpoints = udp ? MAPS.serviceEndpointsUdp : MAPS.serviceEndpoints;
-  pp.slots.forEach((e, i) => out.push({ map: serviceEndpoints, key: `${svcKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
+  // The endpoint maps are per protocol, so their keys leave it out (less for nft to parse).
+  const epKey = `${p.clusterIP} . ${p.port}`;
+  for (let i = 0; i < k; i++) {
+    const e = pp.slots[i] as Endpoint;
+    emit(serviceEndpoints, `${epKey} . ${i}`, `${e.ip} . ${e.port}`);
+  }
   if (npKey !== undefined) {
-    out.push({ map: MAPS.serviceNodePorts, key: npKey, value: `goto ${nodePortChain(k)}` });
+    emit(MAPS.serviceNodePorts, npKey, `goto ${nodePortChain(k)}`);
     const nodePortEndpoints = udp ? MAPS.nodePortEndpointsUdp : MAPS.nodePortEndpoints;
-    pp.slots.forEach((e, i) => out.push({ map: nodePortEndpoints, key: `${npKey} . ${i}`, value: `${e.ip} . ${e.port}` }));
+    for (let i = 0; i < k; i++) {
+      const e = pp.slots[i] as Endpoint;
+      emit(nodePortEndpoints, `${String(p.nodePort)} . ${i}`, `${e.ip} . ${e.port}`);
+    }
   }
   if (p.affinityTimeoutSeconds !== undefined) {
     const chain = `goto ${affinityChain(p.affinityTimeoutSeconds)}`;
-    out.push({ map: MAPS.affinityServices, key: svcKey, value: chain });
-    if (npKey !== undefined) out.push({ map: MAPS.affinityNodePorts, key: npKey, value: chain });
+    emit(MAPS.affinityServices, svcKey, chain);
+    if (npKey !== undefined) emit(MAPS.affinityNodePorts, npKey, chain);
   }
+}
+
+/** Every element a programmed port contributes. */
+export function portElements(pp: ProgrammedPort): Element[] {
+  const out: Element[] = [];
+  forEachPortElement(pp, (map, key, value) => out.push({ map, key, value }));
   return out;
 }
 
@@ -141,15 +154,15 @@ function bucketChainBodies(cfg: RulesetConfig, k: number): { service: string[]; 
       affinityDnat,
       // One rule and map per protocol: nft derives a protocol match from the map's data type
       // (`tcp dport`), so a UDP datagram would never match a rule written against the TCP map.
-      `meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @${MAPS.serviceEndpoints}`,
-      `meta l4proto udp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @${MAPS.serviceEndpointsUdp}`,
+      `meta l4proto tcp dnat ip to ip daddr . th dport . numgen random mod ${k} map @${MAPS.serviceEndpoints}`,
+      `meta l4proto udp dnat ip to ip daddr . th dport . numgen random mod ${k} map @${MAPS.serviceEndpointsUdp}`,
     ],
     nodePort: [
       // externalTrafficPolicy Cluster: NodePort traffic is always masqueraded.
       `meta mark set meta mark | ${hex(MARK.masq | MARK.nodePort)}`,
       affinityDnat,
-      `meta l4proto tcp dnat ip to meta l4proto . th dport . numgen random mod ${k} map @${MAPS.nodePortEndpoints}`,
-      `meta l4proto udp dnat ip to meta l4proto . th dport . numgen random mod ${k} map @${MAPS.nodePortEndpointsUdp}`,
+      `meta l4proto tcp dnat ip to th dport . numgen random mod ${k} map @${MAPS.nodePortEndpoints}`,
+      `meta l4proto udp dnat ip to th dport . numgen random mod ${k} map @${MAPS.nodePortEndpointsUdp}`,
     ],
   };
 }
@@ -199,10 +212,10 @@ function fixedDefinition(cfg: RulesetConfig): string[] {
     // the type. The data is written `ip daddr . tcp dport` (same types as `. th dport`): nft 1.0.6
     // cannot add rules using a map whose typeof data reads `th dport` once the map is in the kernel
     // ("conflicting protocols specified: ip vs. th"). UDP endpoints use the same maps.
-    `  map ${MAPS.serviceEndpoints} { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
-    `  map ${MAPS.nodePortEndpoints} { typeof meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
-    `  map ${MAPS.serviceEndpointsUdp} { typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . udp dport; }`,
-    `  map ${MAPS.nodePortEndpointsUdp} { typeof meta l4proto . th dport . numgen random mod 1 : ip daddr . udp dport; }`,
+    `  map ${MAPS.serviceEndpoints} { typeof ip daddr . th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
+    `  map ${MAPS.nodePortEndpoints} { typeof th dport . numgen random mod 1 : ip daddr . tcp dport; }`,
+    `  map ${MAPS.serviceEndpointsUdp} { typeof ip daddr . th dport . numgen random mod 1 : ip daddr . udp dport; }`,
+    `  map ${MAPS.nodePortEndpointsUdp} { typeof th dport . numgen random mod 1 : ip daddr . udp dport; }`,
     `  map ${MAPS.affinity} { typeof ip saddr . ip daddr . meta l4proto . th dport : ip daddr . tcp dport; size ${cfg.affinityMapSize ?? 262144}; flags dynamic,timeout; }`,
     ...chainBlock(REJECT_CHAIN, ['reject']),
     // Filtering sees pre-DNAT addresses (priority before dstnat), as kube-proxy's filter chains do.
@@ -278,13 +291,12 @@ function definitionLines(cfg: RulesetConfig, list: readonly ProgrammedPort[]): s
 function elementLines(table: string, list: readonly ProgrammedPort[]): string[] {
   // Straight into one list of items per map (a full load has 100,000s of elements).
   const items = new Map<string, string[]>();
-  for (const pp of list) {
-    for (const e of portElements(pp)) {
-      let l = items.get(e.map);
-      if (l === undefined) items.set(e.map, (l = []));
-      l.push(`${e.key} : ${e.value}`);
-    }
-  }
+  const emit = (map: string, key: string, value: string): void => {
+    let l = items.get(map);
+    if (l === undefined) items.set(map, (l = []));
+    l.push(`${key} : ${value}`);
+  };
+  for (const pp of list) forEachPortElement(pp, emit);
   const lines: string[] = [];
   for (const [map, l] of items) {
     for (let i = 0; i < l.length; i += ELEMENTS_PER_COMMAND) lines.push(elementCommand('add', table, map, l.slice(i, i + ELEMENTS_PER_COMMAND)));

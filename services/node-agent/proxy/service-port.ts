@@ -133,6 +133,8 @@ export function servicePorts(svc: KubeObject, slices: readonly KubeObject[]): Se
   const withNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   const out: ServicePort[] = [];
   const ports = Array.isArray(spec.ports) ? (spec.ports as unknown[]) : [];
+  // Each slice's endpoints are read once, whatever the number of ports.
+  const endpointsOf = slices.map(sliceEndpoints);
   for (const p of ports) {
     if (!isRecord(p) || !validPort(p.port)) continue;
     const protocol = protocolOf(p.protocol);
@@ -140,10 +142,10 @@ export function servicePorts(svc: KubeObject, slices: readonly KubeObject[]): Se
     const name = typeof p.name === 'string' ? p.name : '';
     const ready = new Map<string, Endpoint>();
     const fallback = new Map<string, Endpoint>();
-    for (const slice of slices) {
+    for (const [si, slice] of slices.entries()) {
       const port = slicePort(slice, name, protocol);
       if (port === undefined) continue;
-      for (const ep of sliceEndpoints(slice)) {
+      for (const ep of endpointsOf[si] ?? []) {
         const e = { ip: ep.ip, port };
         if (ep.ready) ready.set(`${e.ip}:${port}`, e);
         else if (ep.servingTerminating) fallback.set(`${e.ip}:${port}`, e);

@@ -51,11 +51,11 @@ describe('ServiceProxy', () => {
     expect(r.full).toBe(true);
     expect(r.script.startsWith('add table ip meshkube-proxy\ndelete table ip meshkube-proxy\ntable ip meshkube-proxy {')).toBe(true);
     expect(r.script).toContain('chain service-k3 {');
-    expect(r.script).toContain('dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 3 map @service-endpoints');
+    expect(r.script).toContain('dnat ip to ip daddr . th dport . numgen random mod 3 map @service-endpoints');
     expect(r.script).not.toContain('service-k1');
     expect(r.script).toContain('10.96.0.10 . tcp . 80 : goto service-k3');
-    expect(r.script).toContain('10.96.0.10 . tcp . 80 . 2 : 10.244.1.3 . 8080');
-    expect(r.script).toContain('10.96.0.20 . udp . 53 . 0 : 10.244.1.4 . 5353');
+    expect(r.script).toContain('10.96.0.10 . 80 . 2 : 10.244.1.3 . 8080');
+    expect(r.script).toMatch(/add element ip meshkube-proxy service-endpoints-udp \{[^}]*10\.96\.0\.20 \. 53 \. 0 : 10\.244\.1\.4 \. 5353/);
     expect(r.script).toMatch(/add element ip meshkube-proxy no-endpoint-services \{ 10\.96\.0\.30 \. tcp \. 443 : goto reject-chain \}/);
     expect(r.script).toMatch(/add element ip meshkube-proxy no-endpoint-nodeports \{ tcp \. 30443 : goto reject-chain \}/);
     expect(r.script).toContain('ip saddr 10.244.0.0/16 ip daddr != 10.244.0.0/16 oifname != "cni0" masquerade');
@@ -76,8 +76,8 @@ describe('ServiceProxy', () => {
     const r = await proxy.syncNow();
     expect(r.full).toBe(false);
     expect(r.script).toBe(
-      'delete element ip meshkube-proxy service-endpoints { 10.96.0.10 . tcp . 80 . 1 }\n' +
-        'add element ip meshkube-proxy service-endpoints { 10.96.0.10 . tcp . 80 . 1 : 10.244.1.7 . 8080 }\n',
+      'delete element ip meshkube-proxy service-endpoints { 10.96.0.10 . 80 . 1 }\n' +
+        'add element ip meshkube-proxy service-endpoints { 10.96.0.10 . 80 . 1 : 10.244.1.7 . 8080 }\n',
     );
     for (const other of ['10.96.0.20', '10.96.0.30', ep(4)]) expect(r.script).not.toContain(other);
     // No change at all: nothing to write.
@@ -113,7 +113,7 @@ describe('ServiceProxy', () => {
     proxy.onSliceUpsert(fixtureSlice('a', 'np', 'np-x', [{ port: 8080 }], [ep(1), ep(2)]));
     const r = await proxy.syncNow();
     expect(r.script).toContain('tcp . 30080 : goto nodeport-k2');
-    expect(r.script).toContain('tcp . 30080 . 1 : 10.244.1.2 . 8080');
+    expect(r.script).toContain('30080 . 1 : 10.244.1.2 . 8080');
     expect(r.script).toContain('10.96.0.40 . tcp . 80 : goto affinity-t600');
     expect(r.script).toContain('tcp . 30080 : goto affinity-t600');
     expect(r.script).toContain('chain affinity-t600 {');

@@ -44,7 +44,7 @@ describe('the first load of a new table', () => {
     expect(skeleton[0]).not.toContain('add element');
     // Every element is in exactly one part, and each part has lookups and endpoints.
     const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
-    expect(parts.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. tcp \. 80 \. \d : /g), 0)).toBe(10_000);
+    expect(parts.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. 80 \. \d : /g), 0)).toBe(10_000);
     expect(parts.reduce((n, p) => n + count(p, /10\.96\.\d+\.\d+ \. tcp \. 80 : goto service-k2/g), 0)).toBe(5000);
     for (const part of parts) {
       expect(part).toContain('add element ip meshkube-proxy service-endpoints {');

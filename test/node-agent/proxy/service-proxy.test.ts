@@ -54,7 +54,7 @@ describe('service proxy: 1,000 services loaded into nft', () => {
     const ipsInScript = new Set(change.script.match(/\d+\.\d+\.\d+\.\d+/g) ?? []);
     expect([...ipsInScript].sort()).toEqual(['10.247.0.1', '10.96.2.1']);
     const after = await nftIn(lab.router, ['list', 'map', 'ip', TABLE, 'service-endpoints']);
-    expect(after).toContain('10.96.2.1 . tcp . 80 . 1 : 10.247.0.1 . 8082');
+    expect(after).toContain('10.96.2.1 . 80 . 1 : 10.247.0.1 . 8082');
     expect(after).not.toContain('10.245.2.1 . 8082');
     expect((await mapElementCounts(lab.router, TABLE))['service-endpoints']).toBe(3000);
   });
