@@ -9,16 +9,14 @@ import path from 'node:path';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
 import { podResolvConf } from '../dns/resolv-conf.js';
-import type { PodFacts } from './env.js';
+import type { EnvSources, PodFacts } from './env.js';
 import { fieldRefValue } from './env.js';
 import type { ContainerSpec, PodView } from './pod-spec.js';
 
 type Json = Record<string, unknown>;
 
-export interface VolumeSources {
-  getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
-  getConfigMap(namespace: string, name: string): Promise<KubeObject | undefined>;
-}
+/** Where Secrets and ConfigMaps come from: the same lookups the environment uses. */
+export type VolumeSources = EnvSources;
 
 export interface Mount {
   hostPath: string;
