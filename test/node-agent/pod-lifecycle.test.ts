@@ -215,7 +215,7 @@ describe('deletion and agent restarts', () => {
     const running = (await c.client.create(Resources.pods, pod('orphan', W1, [server('web')]), { namespace: NS })).metadata;
     const ready = await waitReady('orphan');
     const ip = String(statusOf(ready).podIP);
-    await c.stopAgent(W1);
+    expect(await c.stopAgent(W1)).toBe(0); // SIGTERM: a clean exit, pods left running
     const del = await c.kubectl(['delete', 'pod', 'orphan', '--grace-period=0', '--force']);
     expect(del.exitCode).toBe(0);
     expect(await getPod('orphan')).toBeUndefined();
