@@ -2,6 +2,7 @@
 // (DNS names are case-insensitive), reverse names map to and from IPv4 addresses, and dashed
 // pod/endpoint labels map to addresses as CoreDNS's kubernetes plugin reads them.
 import { isIPv4, isIPv6 } from 'node:net';
+import { cidrContains, ipv4Number, parseCidr } from '../network/ipv4.js';
 
 /** "Foo.Bar." → "foo.bar"; the root is "". */
 export function normalizeName(name: string): string {
@@ -58,20 +59,11 @@ export function reverseNameV4(ip: string): string {
   return `${ip.split('.').reverse().join('.')}.${REVERSE_ZONE_V4}`;
 }
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
 /** An IPv4 CIDR as a predicate; throws on a malformed one. */
 export function parseCidrV4(cidr: string): (ip: string) => boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  if (base === undefined || !isIPv4(base) || !Number.isInteger(bits) || bits < 0 || bits > 32) throw new Error(`not an IPv4 CIDR: ${cidr}`);
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(ipv4ToInt(base) / size) * size;
+  const c = parseCidr(cidr);
   return (ip) => {
-    if (!isIPv4(ip)) return false;
-    const n = ipv4ToInt(ip);
-    return n >= start && n < start + size;
+    const n = ipv4Number(ip);
+    return n !== undefined && cidrContains(c, n);
   };
 }

@@ -8,16 +8,36 @@ export interface Ipv4Cidr {
   readonly prefixLength: number;
 }
 
-export function parseIpv4(text: string): number {
-  const parts = text.split('.');
-  if (parts.length !== 4) throw new InvalidAddressError(text, 'address');
+/**
+ * A dotted IPv4 address as a number, or undefined if it is not one (four decimal parts of
+ * 0-255, no leading zeros). Reads the text in place: the service proxy sorts many endpoints.
+ */
+export function ipv4Number(text: string): number | undefined {
   let n = 0;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) throw new InvalidAddressError(text, 'address');
-    const v = Number(p);
-    if (v > 255) throw new InvalidAddressError(text, 'address');
-    n = n * 256 + v;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 255 || ++parts > 4) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined; // a leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3) return undefined;
+    } else {
+      return undefined;
+    }
   }
+  return parts === 4 ? n : undefined;
+}
+
+export function parseIpv4(text: string): number {
+  const n = ipv4Number(text);
+  if (n === undefined) throw new InvalidAddressError(text, 'address');
   return n;
 }
 
@@ -57,12 +77,7 @@ export function cidrContains(c: Ipv4Cidr, ip: number): boolean {
 }
 
 export function isIpv4(text: string): boolean {
-  try {
-    parseIpv4(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return ipv4Number(text) !== undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
 // Pure: no I/O, no clock.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
+import { ipv4Number } from '../network/ipv4.js';
 
 export type L4Protocol = 'tcp' | 'udp';
 
@@ -34,10 +35,8 @@ export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-tri
 /** Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
 export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
 
-const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 export function isIPv4(s: unknown): s is string {
-  return typeof s === 'string' && IPV4_RE.test(s);
+  return typeof s === 'string' && ipv4Number(s) !== undefined;
 }
 
 function protocolOf(v: unknown): L4Protocol | undefined {
@@ -98,24 +97,8 @@ function slicePort(slice: KubeObject, name: string, protocol: L4Protocol): numbe
   return undefined;
 }
 
-/** A dotted IPv4 address as a number, without allocating (endpoints are sorted often). */
-function ipNumber(ip: string): number {
-  let n = 0;
-  let part = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      n = n * 256 + part;
-      part = 0;
-    } else {
-      part = part * 10 + (c - 48);
-    }
-  }
-  return n * 256 + part;
-}
-
 function compareEndpoints(a: Endpoint, b: Endpoint): number {
-  return ipNumber(a.ip) - ipNumber(b.ip) || a.port - b.port;
+  return (ipv4Number(a.ip) ?? 0) - (ipv4Number(b.ip) ?? 0) || a.port - b.port;
 }
 
 /**
