@@ -8,7 +8,7 @@ import type { PodView } from './kubelet/pod-spec.js';
 import type { ContainerState, RuntimePod, SandboxState } from './kubelet/runtime-state.js';
 import { emptyRuntimePod, sortRuntimePod } from './kubelet/runtime-state.js';
 import type { Logger } from '../../lib/controller/informer.js';
-import type { ContainerRuntime, ContainerStatus } from './runtime/index.js';
+import type { Container, ContainerRuntime, ContainerStatus, PodSandbox } from './runtime/index.js';
 import { ContainerNotFoundError } from './runtime/index.js';
 
 /** Annotation keys as dockershim stored them on containers. */
@@ -89,6 +89,19 @@ export class DockerPodRuntime implements PodRuntime {
 
   async listPods(): Promise<Map<string, RuntimePod>> {
     const [sandboxes, containers] = await Promise.all([this.rt.listPodSandboxes(), this.rt.listContainers()]);
+    // A full listing shows which exited containers are gone: their cached statuses go too.
+    const live = new Set(containers.map((c) => c.id));
+    for (const id of this.finished.keys()) if (!live.has(id)) this.finished.delete(id);
+    return this.assemble(sandboxes, containers);
+  }
+
+  async getPod(uid: string): Promise<RuntimePod> {
+    const [sandboxes, containers] = await Promise.all([this.rt.listPodSandboxes({ podUid: uid }), this.rt.listContainers({ podUid: uid })]);
+    return (await this.assemble(sandboxes, containers)).get(uid) ?? emptyRuntimePod(uid);
+  }
+
+  /** Sandboxes (with their pod IPs) and containers (with their statuses) grouped by pod UID. */
+  private async assemble(sandboxes: readonly PodSandbox[], containers: readonly Container[]): Promise<Map<string, RuntimePod>> {
     const pods = new Map<string, RuntimePod>();
     const podOf = (uid: string): RuntimePod => {
       let p = pods.get(uid);
@@ -105,8 +118,6 @@ export class DockerPodRuntime implements PodRuntime {
       const st: SandboxState = { id: s.id, attempt: s.metadata.attempt, ready: s.state === 'ready', createdAt: s.createdAt.getTime(), ...(ip !== undefined ? { ip } : {}) };
       podOf(s.metadata.uid).sandboxes.push(st);
     }
-    const live = new Set(containers.map((c) => c.id));
-    for (const id of this.finished.keys()) if (!live.has(id)) this.finished.delete(id);
     for (const c of containers) {
       const uid = c.labels['io.kubernetes.pod.uid'] ?? sandboxUid.get(c.podSandboxId);
       if (uid === undefined) continue;
@@ -115,20 +126,6 @@ export class DockerPodRuntime implements PodRuntime {
     }
     for (const [uid, p] of pods) pods.set(uid, sortRuntimePod(p));
     return pods;
-  }
-
-  async getPod(uid: string): Promise<RuntimePod> {
-    const [sandboxes, containers] = await Promise.all([this.rt.listPodSandboxes({ podUid: uid }), this.rt.listContainers({ podUid: uid })]);
-    const p = emptyRuntimePod(uid);
-    for (const s of sandboxes) {
-      const ip = s.state === 'ready' ? await this.network.ipOf(s.id) : undefined;
-      p.sandboxes.push({ id: s.id, attempt: s.metadata.attempt, ready: s.state === 'ready', createdAt: s.createdAt.getTime(), ...(ip !== undefined ? { ip } : {}) });
-    }
-    for (const c of containers) {
-      const s = await this.status(c.id);
-      if (s) p.containers.push(this.toContainer(s, c.podSandboxId));
-    }
-    return sortRuntimePod(p);
   }
 
   async runSandbox(pod: PodView, attempt: number): Promise<{ id: string; ip: string }> {
