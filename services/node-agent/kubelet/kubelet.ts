@@ -224,6 +224,9 @@ export class Kubelet {
 
     const actions = computePodActions(view, rt, this.probes);
     let retryMs: number | undefined;
+    // The runtime is read again only after this sync changed something in it.
+    let changed = actions.killPod || actions.kill.length > 0 || actions.createSandbox;
+    const current = async (): Promise<RuntimePod> => (changed ? this.o.runtime.getPod(uid) : rt);
     if (actions.killPod) {
       await this.killContainers(pod, view, rt.containers.filter((c) => c.state === 'running' || c.state === 'created'), view.terminationGracePeriodSeconds);
       for (const s of rt.sandboxes) if (s.ready) await this.o.runtime.stopSandbox(s.id);
@@ -269,7 +272,8 @@ export class Kubelet {
       }
       if (volumes) {
         const etc = await podEtcFiles(this.o.rootDir, view, podIP, this.o.dns);
-        const fresh = await this.o.runtime.getPod(uid);
+        const fresh = await current();
+        changed = true;
         for (const { spec } of toStart) {
           const wait = await this.startContainer(pod, view, fresh, sandboxId, podIP, spec, volumes, etc);
           if (wait !== undefined) retryMs = Math.min(retryMs ?? wait, wait);
@@ -277,7 +281,7 @@ export class Kubelet {
       }
     }
 
-    const after = await this.o.runtime.getPod(uid);
+    const after = await current();
     this.syncProbes(uid, view, after);
     await this.writeStatus(pod, view, after, podIP);
     return retryMs ?? this.o.resyncMs ?? DEFAULT_RESYNC_MS;
