@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { HostNetwork, requireRoot } from './host-network.js';
 import type { HostNetworkOptions } from './host-network.js';
-import { canConnect, canConnectFromRoot, startRootTcpServer, startTcpServer } from './probe.js';
-import type { TcpServer } from './probe.js';
+import { canConnect, canConnectFromRoot, startRootTcpServer, startTcpServer } from '../../test/support/netns/probe.js';
+import type { TcpServer } from '../../test/support/netns/probe.js';
 
 const NAME = 'nstest';
 const OPTS: HostNetworkOptions = {

@@ -1,5 +1,6 @@
 /**
- * Test support: simulated "hosts" as Linux network namespaces on a private bridge.
+ * Simulated "hosts" as Linux network namespaces on a private bridge: the hosts of
+ * `meshctl cluster up` and of the tests that need several machines.
  *
  * Layout for `name: 'lin'`, subnet 10.10.0.0/24, hosts h1..h3:
  *
@@ -235,6 +236,19 @@ export class HostNetwork {
   }
 
   /**
+   * The network as an earlier create() left it (another process, e.g. an earlier meshctl run),
+   * or undefined when the bridge or a host's namespace is missing.
+   */
+  static async open(opts: HostNetworkOptions): Promise<HostNetwork | undefined> {
+    const cidr = HostNetwork.validate(opts);
+    const net = new HostNetwork(opts, cidr.len);
+    const bridge = await run('ip', ['-j', 'link', 'show', net.bridge], { timeoutMs: CMD_TIMEOUT_MS });
+    if (bridge.exitCode !== 0) return undefined;
+    const present = await listNetns();
+    return net.hostNames().every((h) => present.includes(net.nsName(h))) ? net : undefined;
+  }
+
+  /**
    * Remove everything a network with these options would have created (namespaces and the
    * processes inside them, veths, bridge, forward table) without creating anything. Safe to call
    * when nothing exists; useful in afterAll hooks as a last resort.
@@ -358,6 +372,12 @@ export class HostNetwork {
         if (!this.destroyed) await this.applyRules(h);
       }),
     );
+  }
+
+  /** Take the host's cable out (or put it back): its bridge port goes down or up. */
+  async setLinkUp(host: string, up: boolean): Promise<void> {
+    this.hostIp(host);
+    await must('ip', ['link', 'set', HostNetwork.vethName(this.name, host), up ? 'up' : 'down']);
   }
 
   // -- teardown --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { execa } from 'execa';
-import type { HostNetwork } from './host-network.js';
+import type { HostNetwork } from '../../../lib/netns/host-network.js';
 
 /** Default per-probe connect timeout. A dropped SYN costs exactly this long. */
 export const PROBE_TIMEOUT_MS = 1_000;
