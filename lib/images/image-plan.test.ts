@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_IMAGE, PAUSE_IMAGE, SOURCE_HASH_LABEL, appletNames, basePlan, dockerfileWithHash, pausePlan, planSources, sourceHash } from './image-plan.js';
+import { BASE_IMAGE, NODE_ON_PATH, PAUSE_IMAGE, SOURCE_HASH_LABEL, appletNames, basePlan, dockerfileWithHash, pausePlan, planSources, sourceHash } from './image-plan.js';
 import type { FileStamp, ImagePlan } from './image-plan.js';
 
 const INPUT = {
@@ -33,6 +33,13 @@ describe('base image plan', () => {
   it('puts node and its libraries at their host paths', () => {
     expect(planSources(plan)).toEqual(['/bin/busybox', '/usr/local/bin/node', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
     expect(plan.rootfs).toContainEqual({ kind: 'file', path: '/lib64/ld-linux-x86-64.so.2', source: '/lib64/ld-linux-x86-64.so.2' });
+  });
+
+  it('puts node on PATH with a /usr/local/bin/node symlink only when its folder is not on PATH', () => {
+    expect(plan.rootfs.filter((e) => e.kind === 'symlink' && e.path === NODE_ON_PATH)).toEqual([]);
+    const elsewhere = basePlan({ ...INPUT, node: '/opt/node-v20/bin/node' });
+    expect(elsewhere.rootfs).toContainEqual({ kind: 'file', path: '/opt/node-v20/bin/node', source: '/opt/node-v20/bin/node' });
+    expect(elsewhere.rootfs).toContainEqual({ kind: 'symlink', path: NODE_ON_PATH, target: '/opt/node-v20/bin/node' });
   });
 
   it('has root, nobody and user 1000, and a world-writable sticky /tmp', () => {

@@ -62,7 +62,7 @@ export interface BasePlanInput {
 
 /**
  * mesh/base: busybox with one /bin symlink per applet, Node.js with its libraries at their host
- * paths, root/nobody/user 1000 in /etc/passwd and /etc/group, /tmp 1777, PATH, CMD /bin/sh.
+ * paths (and `node` on PATH: a /usr/local/bin/node symlink when its folder is not), root/nobody/user 1000 in /etc/passwd and /etc/group, /tmp 1777, PATH, CMD /bin/sh.
  */
 export function basePlan(input: BasePlanInput): ImagePlan {
   const rootfs: RootfsEntry[] = [
@@ -70,6 +70,7 @@ export function basePlan(input: BasePlanInput): ImagePlan {
     { kind: 'file', path: '/bin/busybox', source: input.busybox },
     ...appletNames(input.busyboxList).map((name): RootfsEntry => ({ kind: 'symlink', path: `/bin/${name}`, target: 'busybox' })),
     { kind: 'file', path: input.node, source: input.node },
+    ...nodeOnPath(input.node),
     ...input.libraries.map((lib): RootfsEntry => ({ kind: 'file', path: lib, source: lib })),
     { kind: 'dir', path: '/etc', mode: 0o755 },
     { kind: 'text', path: '/etc/passwd', content: PASSWD, mode: 0o644 },
@@ -82,6 +83,14 @@ export function basePlan(input: BasePlanInput): ImagePlan {
     dockerfile: dockerfile([`ENV PATH=${IMAGE_PATH}`, 'CMD ["/bin/sh"]']),
     rootfs: dedupe(rootfs),
   };
+}
+
+/** Where `node` is found on PATH in images whose Node.js binary lands outside PATH. */
+export const NODE_ON_PATH = '/usr/local/bin/node';
+
+/** A /usr/local/bin/node symlink when the host's node sits in a folder that is not on IMAGE_PATH. */
+function nodeOnPath(node: string): RootfsEntry[] {
+  return IMAGE_PATH.split(':').includes(posix.dirname(node)) ? [] : [{ kind: 'symlink', path: NODE_ON_PATH, target: node }];
 }
 
 /**

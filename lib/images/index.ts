@@ -4,6 +4,7 @@ export {
   BASE_IMAGE,
   PAUSE_IMAGE,
   IMAGE_PATH,
+  NODE_ON_PATH,
   SOURCE_HASH_LABEL,
   GROUP,
   PASSWD,
@@ -18,3 +19,13 @@ export type { BasePlanInput, FileStamp, ImagePlan, RootfsEntry } from './image-p
 export { ImageBuildError, parseBuildOutput } from './build-output.js';
 export type { BuildResult } from './build-output.js';
 export { MissingLibraryError, parseLddOutput } from './ldd.js';
+export { BASE_ID_LABEL, appImagePlan } from './app-image-plan.js';
+export type { AppImageInput } from './app-image-plan.js';
+export { DEMO_BACKEND_V1, DEMO_BACKEND_V2, DEMO_FRONTEND, DEMO_PORT, DEMO_SERVER_PATH, demoPlans } from './demo-plans.js';
+export type { DemoPlanInput } from './demo-plans.js';
+export { IMAGE_HOME, PROXY_IMAGE, PROXY_MAIN, productionPackageDirs, proxyPlan } from './proxy-plan.js';
+export type { CheckoutEntry, ProxyPlanInput } from './proxy-plan.js';
+export { DEMO_DIR, DEMO_MANIFEST, DEMO_NODE_PORT, checkoutRoot } from './checkout-root.js';
+export { proxyImageEntries, walkCheckout } from './checkout-files.js';
+export { PROXY_NOT_BUILT, appImagePlans } from './app-image-plans.js';
+export type { AppImagePlans, SkippedImage } from './app-image-plans.js';
