@@ -5,6 +5,8 @@ import type { Command } from './command.js';
 import { CommandContext } from './command-context.js';
 import { annotateCommand } from './commands/annotate.js';
 import { applyCommand } from './commands/apply.js';
+import { chaosCommand } from './commands/chaos.js';
+import { clusterCommand } from './commands/cluster.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
@@ -14,6 +16,7 @@ import { logsCommand } from './commands/logs.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { scaleCommand } from './commands/scale.js';
 import { waitCommand } from './commands/wait.js';
+import { imageCommand } from './image/image-command.js';
 import { finalErrorText } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -29,6 +32,9 @@ const COMMANDS: readonly Command[] = [
   labelCommand,
   annotateCommand,
   waitCommand,
+  imageCommand,
+  clusterCommand,
+  chaosCommand,
 ];
 
 function mainHelp(): string {

@@ -1,0 +1,178 @@
+// `meshctl cluster up`: one Linux machine becomes a cluster of namespace hosts. Every step keeps
+// what is already there, so a second run changes nothing; a failure names the component and its log.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { dockerClient, ensureDockerd } from '../../../lib/docker/dockerd.js';
+import { HostNetwork, requireRoot } from '../../../lib/netns/host-network.js';
+import type { KubeClient } from '../../../lib/api/kube-client/kube-client.js';
+import type { ClusterPlan } from './cluster-plan.js';
+import { DEMO_NODE_PORT } from '../../../lib/images/index.js';
+import { PlanError, clusterDir, controlPlaneHosts, workerHosts } from './cluster-plan.js';
+import { apiClientFor, apiReady, nodeReadiness, schedHealthy, storeHealthy, storeIsLeader } from './health.js';
+import { CLUSTER_FILE, adminKubeconfigPath, configureHost, ensureClusterPki, writeClusterFile } from './host-config.js';
+import { componentLog, readSupervisorStatus, startHost, supervisorLog, supervisorPid, tail } from './host-processes.js';
+
+export interface ImageBuilder {
+  (docker: ReturnType<typeof dockerClient>, o: { demo: boolean; say: (line: string) => void }): Promise<void>;
+}
+
+export interface UpOptions {
+  plan: ClusterPlan;
+  demo: boolean;
+  timeoutMs: number;
+  say: (line: string) => void;
+  buildImages: ImageBuilder;
+  /** Applies the demo manifests (meshctl apply -f). */
+  applyDemo: (kubeconfig: string) => Promise<void>;
+}
+
+export class ClusterUpError extends Error {}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The unix socket path of a unix:// Docker host. */
+export function dockerSocketPath(dockerHost: string): string {
+  if (!dockerHost.startsWith('unix://')) throw new PlanError(`--docker-host must be unix:///path/to/docker.sock (got "${dockerHost}")`);
+  return dockerHost.slice('unix://'.length);
+}
+
+export function hostNetworkOptions(plan: ClusterPlan): { name: string; subnet: string; hosts: Array<{ name: string; ip: string }> } {
+  if (plan.subnet === undefined) throw new PlanError(`cluster ${plan.name} has no host network (its hosts are machines of their own)`);
+  return { name: plan.name, subnet: plan.subnet, hosts: plan.hosts.map((h) => ({ name: h.name, ip: h.ip })) };
+}
+
+/** The plan an earlier `cluster up` saved, if any. */
+export async function savedPlan(stateDir: string, name: string): Promise<ClusterPlan | undefined> {
+  const text = await readFile(path.join(stateDir, name, CLUSTER_FILE), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as ClusterPlan);
+}
+
+function sameShape(a: ClusterPlan, b: ClusterPlan): boolean {
+  const hosts = (p: ClusterPlan): string => p.hosts.map((h) => `${h.name}=${h.ip}:${h.roles.join('+')}`).join(',');
+  return hosts(a) === hosts(b) && a.subnet === b.subnet && a.dockerHost === b.dockerHost && JSON.stringify(a.extraArgs) === JSON.stringify(b.extraArgs);
+}
+
+export async function clusterUp(o: UpOptions): Promise<void> {
+  const { plan, say } = o;
+  const started = Date.now();
+  await requireRoot();
+  for (const main of ['host-supervisor', 'store', 'api', 'sched', 'node-agent']) {
+    const file = path.join(plan.home, 'dist/services', main, 'main.js');
+    if (!existsSync(file)) throw new ClusterUpError(`${file} is missing: build first (npm run build)`);
+  }
+  const before = await savedPlan(plan.stateDir, plan.name);
+  if (before && !sameShape(before, plan)) {
+    throw new ClusterUpError(`cluster "${plan.name}" already exists with other settings (hosts ${before.hosts.map((h) => h.name).join(', ')}); run \`meshctl cluster down --name ${plan.name}\` first`);
+  }
+
+  say(`==> docker (${plan.dockerHost})`);
+  const socketPath = dockerSocketPath(plan.dockerHost);
+  const dockerd = await ensureDockerd({ socketPath, pidFile: path.join(clusterDir(plan), 'dockerd.pid'), logFile: path.join(clusterDir(plan), 'dockerd.log') });
+  say(dockerd.started ? `started dockerd (pid ${String(dockerd.pid)}, --iptables=false --bridge=none), log ${path.join(clusterDir(plan), 'dockerd.log')}` : 'dockerd is running');
+  await o.buildImages(dockerClient(socketPath), { demo: o.demo, say });
+
+  say(`==> hosts (bridge br-${plan.name}, ${plan.subnet ?? ''})`);
+  const netOpts = hostNetworkOptions(plan);
+  let net = await HostNetwork.open(netOpts);
+  if (net) say(`host network is up: ${plan.hosts.map((h) => `${h.name} ${h.ip}`).join(', ')}`);
+  else {
+    net = await HostNetwork.create(netOpts);
+    say(`created ${String(plan.hosts.length)} hosts: ${plan.hosts.map((h) => `${h.name} ${h.ip}`).join(', ')}`);
+  }
+
+  say('==> credentials');
+  await ensureClusterPki(plan);
+  for (const h of plan.hosts) await configureHost(plan, h);
+  await writeClusterFile(plan);
+  say(`cluster CA and component credentials in ${path.join(clusterDir(plan), 'pki')}`);
+
+  say('==> components');
+  for (const h of [...controlPlaneHosts(plan.hosts), ...workerHosts(plan.hosts)]) {
+    const pid = supervisorPid(plan, h.name);
+    if (pid !== undefined) {
+      say(`${h.name}: running (supervisor pid ${String(pid)}: ${h.roles.join(', ')})`);
+      continue;
+    }
+    const started = await startHost(plan, net, h.name);
+    say(`${h.name}: started ${h.roles.join(', ')} (supervisor pid ${String(started)})`);
+  }
+
+  const until = started + o.timeoutMs;
+  await waitHealthy(o, until);
+  if (o.demo) {
+    say('==> demo');
+    await o.applyDemo(adminKubeconfigPath(plan));
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const kc = adminKubeconfigPath(plan);
+  const w1 = workerHosts(plan.hosts)[0];
+  say('');
+  say(`Cluster "${plan.name}" is up (${seconds}s): ${String(controlPlaneHosts(plan.hosts).length)} control-plane hosts, ${String(workerHosts(plan.hosts).length)} workers.`);
+  say(`  export KUBECONFIG=${kc}`);
+  say('  kubectl get nodes -o wide');
+  say(`  meshctl cluster status${plan.name === 'local' ? '' : ` --name ${plan.name}`}`);
+  if (o.demo && w1) {
+    say('The demo (frontend -> backend v1/v2) answers on NodePort ' + String(DEMO_NODE_PORT) + ' of every worker:');
+    say(`  curl http://${w1.ip}:${String(DEMO_NODE_PORT)}/`);
+  }
+}
+
+/** Waits for the store, the API servers, the scheduler and every node, printing progress as it changes. */
+async function waitHealthy(o: UpOptions, until: number): Promise<void> {
+  const { plan, say } = o;
+  const cps = controlPlaneHosts(plan.hosts);
+  const workers = workerHosts(plan.hosts);
+  const kubeconfig = adminKubeconfigPath(plan);
+  let last = '';
+  let client: KubeClient | undefined;
+  try {
+    for (;;) {
+      const store = await Promise.all(cps.map((h) => storeHealthy(h.ip)));
+      const leaderIndex = (await Promise.all(cps.map((h) => storeIsLeader(h.ip)))).findIndex((l) => l === true);
+      const api = await Promise.all(cps.map((h) => apiReady(kubeconfig, h.ip)));
+      const schedHosts = cps.filter((h) => h.roles.includes('sched'));
+      const sched = await Promise.all(schedHosts.map((h) => schedHealthy(h.ip)));
+      let ready = new Map<string, boolean>();
+      if (api.some(Boolean)) {
+        client ??= await apiClientFor(kubeconfig);
+        ready = await nodeReadiness(client).catch(() => new Map<string, boolean>());
+      }
+      const readyNodes = workers.filter((w) => ready.get(w.name) === true).length;
+      const count = (xs: boolean[]): string => `${String(xs.filter(Boolean).length)}/${String(xs.length)}`;
+      const line = `store ${count(store)} healthy${leaderIndex >= 0 ? ` (leader ${cps[leaderIndex]?.name ?? ''})` : ''}, API servers ${count(api)} ready, sched ${count(sched)} healthy, nodes ${String(readyNodes)}/${String(workers.length)} Ready`;
+      if (line !== last) say(line);
+      last = line;
+      if (store.every(Boolean) && api.every(Boolean) && sched.every(Boolean) && readyNodes === workers.length) return;
+      if (Date.now() > until) {
+        const failing: Array<{ host: string; component: string }> = [];
+        cps.forEach((h, i) => {
+          if (!store[i]) failing.push({ host: h.name, component: 'store' });
+          if (!api[i]) failing.push({ host: h.name, component: 'api' });
+        });
+        schedHosts.forEach((h, i) => {
+          if (!sched[i]) failing.push({ host: h.name, component: 'sched' });
+        });
+        for (const w of workers) if (ready.get(w.name) !== true) failing.push({ host: w.name, component: 'node-agent' });
+        throw new ClusterUpError(await diagnose(plan, failing));
+      }
+      await sleep(500);
+    }
+  } finally {
+    client?.close();
+  }
+}
+
+/** Which components failed, where, with their state, restarts and log tail. */
+async function diagnose(plan: ClusterPlan, failing: Array<{ host: string; component: string }>): Promise<string> {
+  const parts = [`cluster "${plan.name}" did not become healthy in time:`];
+  for (const f of failing) {
+    const status = readSupervisorStatus(plan, f.host);
+    const c = status?.components.find((x) => x.name === f.component);
+    const state = status === undefined ? `its host's supervisor is not running (see ${supervisorLog(plan, f.host)})` : c === undefined ? 'not started' : `${c.state}, ${String(c.restarts)} restarts`;
+    const log = componentLog(plan, f.host, f.component);
+    parts.push(`- ${f.component} on ${f.host}: ${state}; log ${log}`);
+    parts.push((await tail(log, 8)).replace(/^/gm, '    '));
+  }
+  return parts.join('\n');
+}
