@@ -1,7 +1,7 @@
 # Shared by the README's set-up commands: installs Debian and npm packages the project needs.
 # Sourced, not run.
 
-APT_PACKAGES=(etcd-client etcd-server nftables iproute2 ca-certificates curl docker.io conntrack busybox-static util-linux)
+APT_PACKAGES=(etcd-client etcd-server nftables iproute2 ca-certificates curl docker.io conntrack busybox-static util-linux xz-utils)
 
 install_apt_packages() {
   local missing=()
