@@ -47,14 +47,16 @@ export class LocalCluster {
   }
 
   static async up(o: LocalClusterOptions = {}): Promise<LocalCluster> {
-    const name = o.name ?? 'e2e';
+    // Two developers' runs on one machine can keep apart with MESHKUBE_E2E_NAME and MESHKUBE_E2E_SUBNET.
+    const name = o.name ?? process.env.MESHKUBE_E2E_NAME ?? 'e2e';
+    const subnet = process.env.MESHKUBE_E2E_SUBNET ?? '10.10.0.0/24';
     const stateDir = mkdtempSync(path.join(tmpdir(), 'meshkube-e2e-'));
     const dockerd = await startTestDockerd();
     await ensureBaseImages(testDockerClient(dockerd.socketPath));
     // A cluster of an earlier crashed run with this name would hold the subnet and namespaces.
-    const hosts = [...['cp1', 'cp2', 'cp3'], ...Array.from({ length: o.workers ?? 3 }, (_, i) => `w${String(i + 1)}`)].map((h, i) => ({ name: h, ip: `10.10.0.${String(100 + i)}` }));
-    await HostNetwork.removeLeftovers({ name, subnet: '10.10.0.0/24', hosts });
-    const args = ['cluster', 'up', '--name', name, '--state-dir', stateDir, '--workers', String(o.workers ?? 3), '--docker-host', `unix://${dockerd.socketPath}`, '--timeout', '150s', ...(o.demo === true ? ['--demo'] : []), ...(o.upArgs ?? [])];
+    const hosts = [...['cp1', 'cp2', 'cp3'], ...Array.from({ length: o.workers ?? 3 }, (_, i) => `w${String(i + 1)}`)].map((h, i) => ({ name: h, ip: `${subnet.split('.').slice(0, 3).join('.')}.${String(100 + i)}` }));
+    await HostNetwork.removeLeftovers({ name, subnet, hosts });
+    const args = ['cluster', 'up', '--name', name, '--state-dir', stateDir, '--workers', String(o.workers ?? 3), '--docker-host', `unix://${dockerd.socketPath}`, '--subnet', subnet, '--timeout', '150s', ...(o.demo === true ? ['--demo'] : []), ...(o.upArgs ?? [])];
     const r = await execa(meshctlBin, args, { reject: false, timeout: 240_000, all: true });
     if (r.exitCode !== 0) {
       await execa(meshctlBin, ['cluster', 'down', '--name', name, '--state-dir', stateDir], { reject: false, timeout: 120_000 });

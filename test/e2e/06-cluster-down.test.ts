@@ -1,0 +1,75 @@
+// End-to-end 6: the user's path from the README. `meshctl cluster up --demo` gives a cluster whose
+// demo answers a curl from the machine; running it again changes nothing; `meshctl cluster down`
+// then leaves no namespace, link, nftables table, container, process or state behind.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCluster, meshctlBin } from '../support/local-cluster.js';
+
+async function lines(file: string, args: string[]): Promise<string[]> {
+  const r = await execa(file, args, { reject: false });
+  return String(r.stdout).split('\n').filter((l) => l.trim() !== '');
+}
+
+/** What of a cluster named `name` with state in `stateDir` exists on the machine. */
+async function leftovers(name: string, stateDir: string, dockerSocket: string): Promise<Record<string, string[]>> {
+  const netns = (await lines('ip', ['netns', 'list'])).filter((l) => l.startsWith(`${name}-`));
+  const links = (await lines('ip', ['-o', 'link', 'show'])).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => n === `br-${name}` || n.startsWith(`ve-${name}-`));
+  const tables = (await lines('nft', ['list', 'tables'])).filter((l) => new RegExp(`\\b${name}(-|$)`).test(l));
+  const containers = (await lines('docker', ['-H', `unix://${dockerSocket}`, 'ps', '-aq', '--filter', 'label=meshkube.node'])).length > 0 ? await lines('docker', ['-H', `unix://${dockerSocket}`, 'ps', '-a', '--filter', 'label=meshkube.node', '--format', '{{.Names}} {{.Label "meshkube.node"}}']) : [];
+  const processes = (await lines('ps', ['-eo', 'pid=,args='])).filter((l) => l.includes(stateDir) && !l.includes('vitest'));
+  return { netns, links, tables, containers, processes, stateDir: existsSync(path.join(stateDir, name)) ? [path.join(stateDir, name)] : [] };
+}
+
+describe('e2e: cluster up --demo, up again, down', () => {
+  let cluster: LocalCluster;
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.up({ workers: 3, demo: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    if (existsSync(path.join(cluster.stateDir, cluster.name))) await cluster.down();
+  }, 120_000);
+
+  it('prints a curl that reaches the demo from the machine, naming the frontend and backend pods and versions', async () => {
+    const curl = /curl (http:\/\/[\d.]+:30080\/)/.exec(cluster.upOutput)?.[1];
+    expect(curl, cluster.upOutput).toBeDefined();
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const r = await execa('curl', ['-s', '-m', '3', curl ?? ''], { reject: false });
+      expect(String(r.stdout)).toMatch(/^frontend pod=frontend-\S+ -> backend (v1|v2) pod=backend-\1-\S+ ip=10\.244\.\d+\.\d+$/);
+      seen.add(/backend (v\d)/.exec(String(r.stdout))?.[1] ?? '');
+    }
+    expect([...seen].sort()).toEqual(['v1', 'v2']);
+  }, 120_000);
+
+  it('changes nothing when cluster up runs again', async () => {
+    const before = await cluster.meshctl(['cluster', 'status']);
+    const r = await execa(meshctlBin, ['cluster', 'up', '--name', cluster.name, '--state-dir', cluster.stateDir, '--workers', '3', '--docker-host', `unix://${cluster.dockerd.socketPath}`, '--subnet', process.env.MESHKUBE_E2E_SUBNET ?? '10.10.0.0/24', '--demo'], { reject: false, timeout: 180_000 });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stdout)).toContain('host network is up');
+    for (const h of ['cp1', 'cp2', 'cp3', 'w1', 'w2', 'w3']) expect(String(r.stdout)).toMatch(new RegExp(`^${h}: running \\(supervisor pid \\d+`, 'm'));
+    expect(String(r.stdout)).toContain('deployment.apps/frontend unchanged');
+    const pids = (text: string): string[] => text.split('\n').slice(1).map((l) => l.split(/\s+/).slice(0, 5).join(' '));
+    expect(pids((await cluster.meshctl(['cluster', 'status'])).stdout)).toEqual(pids(before.stdout));
+  }, 240_000);
+
+  it('cluster down removes every namespace, link, nftables table, container, process and the state directory', async () => {
+    // A partitioned host (nftables table in its namespace) and running pods make it harder.
+    expect((await cluster.meshctl(['chaos', 'partition', 'w2'])).exitCode).toBe(0);
+    const present = await leftovers(cluster.name, cluster.stateDir, cluster.dockerd.socketPath);
+    expect(present.netns).toHaveLength(6);
+    expect(present.containers.length).toBeGreaterThan(0);
+    expect(present.processes.length).toBeGreaterThan(0);
+
+    const down = await cluster.meshctl(['cluster', 'down'], [], 180_000);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers(cluster.name, cluster.stateDir, cluster.dockerd.socketPath)).toEqual({ netns: [], links: [], tables: [], containers: [], processes: [], stateDir: [] });
+    // Down again: nothing to do, still fine.
+    const again = await cluster.meshctl(['cluster', 'down']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('does not exist');
+  }, 240_000);
+});
