@@ -53,6 +53,9 @@ describe('e2e: chaos kill-leader', () => {
     const unavailableMs = firstAckAfterKill - killedAt;
     console.log(JSON.stringify({ e2e: 'kill-leader', killedHost, unavailableMs, acknowledged: acknowledged.length, failedWrites: failures.length, failures: failures.slice(0, 5) }));
     expect(unavailableMs).toBeLessThanOrEqual(3_000);
+    // Names are used once: a create whose reply was lost in the leader change must not come back
+    // as AlreadyExists (the API server checks whether its own write landed before trying again).
+    expect(failures.filter((f) => /already exists/.test(f.error))).toEqual([]);
 
     const stored = await cluster.client.list(Resources.configMaps, { namespace: 'default', labelSelector: 'e2e=kill-leader' });
     const names = new Set(stored.items.map((c) => c.metadata.name));

@@ -13,7 +13,16 @@ async function lines(file: string, args: string[]): Promise<string[]> {
 }
 
 /** What of a cluster named `name` with state in `stateDir` exists on the machine. */
-async function leftovers(name: string, stateDir: string, dockerSocket: string): Promise<Record<string, string[]>> {
+interface Leftovers {
+  netns: string[];
+  links: string[];
+  tables: string[];
+  containers: string[];
+  processes: string[];
+  stateDir: string[];
+}
+
+async function leftovers(name: string, stateDir: string, dockerSocket: string): Promise<Leftovers> {
   const netns = (await lines('ip', ['netns', 'list'])).filter((l) => l.startsWith(`${name}-`));
   const links = (await lines('ip', ['-o', 'link', 'show'])).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => n === `br-${name}` || n.startsWith(`ve-${name}-`));
   const tables = (await lines('nft', ['list', 'tables'])).filter((l) => new RegExp(`\\b${name}(-|$)`).test(l));

@@ -3,7 +3,7 @@
 // use transactions comparing mod_revision (optimistic concurrency), as kube-apiserver does.
 import * as grpc from '@grpc/grpc-js';
 import { createEtcdClient } from '../../../lib/grpc/etcd-proto.js';
-import type { EtcdGrpcClient, KeyValue, WatchResponse } from '../../../lib/grpc/etcd-proto.js';
+import type { EtcdGrpcClient, KeyValue, TxnResponse, WatchResponse } from '../../../lib/grpc/etcd-proto.js';
 
 export interface StoredValue {
   key: string;
@@ -108,11 +108,19 @@ export class EtcdStorage {
     this.client.close();
   }
 
-  /** Reads are retried while the store is unavailable (a leader change), for a bounded time. */
-  private async retrying<T>(what: string, fn: () => Promise<T>, attempts = 30): Promise<T> {
+  /**
+   * Requests are retried while the store is unavailable (a leader change), for a bounded time. A
+   * write that failed that way may still have been applied (the reply was lost), so before trying
+   * it again `applied` looks whether the store already holds what the write would have left.
+   */
+  private async retrying<T>(what: string, fn: () => Promise<T>, applied?: () => Promise<T | undefined>, attempts = 30): Promise<T> {
     let last: unknown;
     for (let i = 0; i < attempts; i++) {
       try {
+        if (i > 0 && applied) {
+          const done = await applied().catch(() => undefined);
+          if (done !== undefined) return done;
+        }
         return await fn();
       } catch (err) {
         if (compactedRevisionOf(err)) throw err;
@@ -160,6 +168,13 @@ export class EtcdStorage {
     }
   }
 
+  /** A Txn reply standing for our own write, when the key holds exactly `value` (a lost reply's write). */
+  private async holds(key: string, value: Buffer): Promise<TxnResponse | undefined> {
+    const kv = (await this.client.KV.Range({ key: enc(key) }, this.deadline(2_000))).kvs[0];
+    if (!kv || !Buffer.from(kv.value).equals(value)) return undefined;
+    return { succeeded: true, header: { cluster_id: '0', member_id: '0', revision: kv.mod_revision, raft_term: '0' }, responses: [] };
+  }
+
   async create(key: string, value: Buffer): Promise<WriteResult> {
     const res = await this.retrying('create', () =>
       this.client.KV.Txn(
@@ -170,6 +185,7 @@ export class EtcdStorage {
         },
         this.deadline(),
       ),
+      () => this.holds(key, value),
     );
     if (!res.succeeded) return { ok: false, reason: 'exists' };
     return { ok: true, revision: Number(res.header?.revision ?? 0) };
@@ -186,6 +202,7 @@ export class EtcdStorage {
         },
         this.deadline(),
       ),
+      () => this.holds(key, value),
     );
     if (res.succeeded) return { ok: true, revision: Number(res.header?.revision ?? 0) };
     const kv = res.responses[0]?.response_range?.kvs[0];
