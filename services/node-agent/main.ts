@@ -84,7 +84,7 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
     readiness: () => network.readiness(),
     leaseDurationSeconds: cfg.nodeLeaseDurationSeconds,
   });
-  await reporter.register();
+  await reporter.registerWithRetry();
   reporter.start();
   info('registered node', { node: cfg.nodeName, ip: cfg.nodeIP });
 

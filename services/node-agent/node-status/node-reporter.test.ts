@@ -123,6 +123,34 @@ describe('NodeReporter.register', () => {
   });
 });
 
+describe('NodeReporter.registerWithRetry', () => {
+  it('tries again after 100 ms, doubling to 7 s, until the API server answers', async () => {
+    const h = harness();
+    let failures = 9;
+    h.client.react('create', 'nodes', () => (failures-- > 0 ? new Error('The connection to the server 10.10.0.11:6443 was refused') : undefined));
+    const waits: number[] = [];
+    const setTimer = h.clock.setTimeout.bind(h.clock);
+    h.clock.setTimeout = (fn, ms) => {
+      waits.push(ms);
+      return setTimer(fn, ms);
+    };
+    let done = false;
+    const registered = h.reporter.registerWithRetry().then((n) => {
+      done = true;
+      return n;
+    });
+    for (let i = 0; i < 9; i++) {
+      await flush();
+      expect(done).toBe(false);
+      expect(waits).toHaveLength(i + 1);
+      h.clock.advance(waits[i] ?? 0);
+    }
+    expect((await registered).metadata.name).toBe('n1');
+    expect(waits).toEqual([100, 200, 400, 800, 1600, 3200, 6400, 7000, 7000]);
+    expect(h.logs.filter((l) => l.startsWith('Unable to register node with API server'))).toHaveLength(9);
+  });
+});
+
 describe('NodeReporter heartbeats', () => {
   it('renews the Lease on each heartbeat and posts nothing when the status did not change', async () => {
     const h = harness();

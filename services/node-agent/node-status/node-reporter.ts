@@ -14,6 +14,8 @@ import { newNode, nodeLabels, nodeStatus, statusFingerprint } from './node-objec
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 export const DEFAULT_LEASE_DURATION_SECONDS = 40;
+const REGISTER_RETRY_INITIAL_MS = 100;
+const REGISTER_RETRY_MAX_MS = 7_000;
 
 export interface NodeReporterOptions {
   client: ControllerClient;
@@ -57,6 +59,24 @@ export class NodeReporter {
     await this.postStatus(true);
     await this.renewLease();
     return this.node;
+  }
+
+  /**
+   * register() until it succeeds, as the kubelet's registerWithAPIServer does: after a failure
+   * (the API server not up yet, a network blip) it tries again after 100 ms, doubling to 7 s.
+   */
+  async registerWithRetry(signal?: AbortSignal): Promise<KubeObject> {
+    let delay = REGISTER_RETRY_INITIAL_MS;
+    for (;;) {
+      try {
+        return await this.register();
+      } catch (err) {
+        if (signal?.aborted === true) throw err;
+        this.o.log('Unable to register node with API server', { node: this.o.identity.nodeName, error: err instanceof Error ? err.message : String(err), retryInMs: delay });
+        await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, REGISTER_RETRY_MAX_MS);
+      }
+    }
   }
 
   start(): void {
