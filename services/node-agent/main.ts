@@ -84,7 +84,9 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
     readiness: () => network.readiness(),
     leaseDurationSeconds: cfg.nodeLeaseDurationSeconds,
   });
-  await reporter.registerWithRetry();
+  // realClock's timers do not hold the process open; while registration waits to retry nothing else would.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  await reporter.registerWithRetry().finally(() => clearInterval(keepAlive));
   reporter.start();
   info('registered node', { node: cfg.nodeName, ip: cfg.nodeIP });
 

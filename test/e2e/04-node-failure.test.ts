@@ -130,4 +130,25 @@ spec:
     const left = (await Promise.all(running.stdout.split('\n').filter(Boolean).map(async (id) => (await cluster.docker(['inspect', '-f', '{{index .Config.Labels "io.kubernetes.pod.name"}}', id])).stdout.trim()))).filter((n) => victimPods.includes(n));
     expect(left).toEqual([]);
   }, 300_000);
+
+  it('chaos partition: the node goes NotReady while its processes keep running; heal makes it Ready again', async () => {
+    const statusRow = async (): Promise<string> => (await cluster.meshctl(['cluster', 'status'])).stdout.split('\n').find((l) => /^w3\s/.test(l)) ?? '';
+    const before = await statusRow();
+    const part = await cluster.meshctl(['chaos', 'partition', 'w3']);
+    expect(part.exitCode, part.stderr).toBe(0);
+    expect(part.stdout).toMatch(/partition w3: all traffic through its eth0 dropped/);
+    await waitFor('node w3 not Ready', async () => nodeReadyStatus(await cluster.client.get(Resources.nodes, 'w3')) !== 'True', 60_000, 250);
+    // Same agent process, still running, marked partitioned.
+    const during = await statusRow();
+    expect(during).toMatch(/\bpartitioned\b/);
+    expect(during.split(/\s+/).slice(3, 6)).toEqual(before.split(/\s+/).slice(3, 6));
+    // The host cannot reach the API server any more.
+    const cpIp = /^cp1\s+(\S+)/m.exec((await cluster.meshctl(['cluster', 'status'])).stdout)?.[1] ?? '';
+    expect(cpIp).toMatch(/^10\./);
+    const probe = await cluster.meshctl(['cluster', 'exec', 'w3'], ['--', 'bash', '-c', 'timeout 2 bash -c "echo > /dev/tcp/$0/6443" && echo reached || echo blocked', cpIp]);
+    expect(probe.stdout.trim()).toBe('blocked');
+    const heal = await cluster.meshctl(['chaos', 'heal', 'w3']);
+    expect(heal.stdout).toContain('heal w3: partition removed');
+    await waitFor('node w3 Ready again', async () => nodeReadyStatus(await cluster.client.get(Resources.nodes, 'w3')) === 'True', 60_000, 250);
+  }, 120_000);
 });

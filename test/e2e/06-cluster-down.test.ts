@@ -65,6 +65,25 @@ describe('e2e: cluster up --demo, up again, down', () => {
     expect(pids((await cluster.meshctl(['cluster', 'status'])).stdout)).toEqual(pids(before.stdout));
   }, 240_000);
 
+  it('shows status, logs, the kubeconfig path and runs commands inside a host', async () => {
+    const status = await cluster.meshctl(['cluster', 'status']);
+    expect(status.stdout).toMatch(/^cp1\s+10\.\d+\.\d+\.11\s+up\s+store\s+\d+\s+running\s+0$/m);
+    expect(status.stdout).toMatch(/^Store leader: cp[123]$/m);
+    expect(status.stdout).toMatch(/^w3\s+True$/m);
+    expect((await cluster.meshctl(['cluster', 'kubeconfig'])).stdout.trim()).toBe(cluster.kubeconfig);
+    const logs = await cluster.meshctl(['cluster', 'logs', 'w1', 'node-agent']);
+    expect(logs.stdout).toContain('"msg":"node agent ready"');
+    expect((await cluster.meshctl(['cluster', 'logs', 'w1', 'api'])).stderr).toContain('host w1 does not run api');
+    // Inside cp2: its own address, and etcdctl against the local store member.
+    const ip = await cluster.meshctl(['cluster', 'exec', 'cp2'], ['--', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
+    expect(ip.stdout).toMatch(/inet 10\.\d+\.\d+\.12\/24/);
+    const etcd = await cluster.meshctl(['cluster', 'exec', 'cp2'], ['--', 'etcdctl', '--endpoints', '127.0.0.1:2379', 'endpoint', 'health']);
+    expect(etcd.exitCode, etcd.stderr).toBe(0);
+    expect(etcd.stdout + etcd.stderr).toContain('127.0.0.1:2379 is healthy');
+    const failing = await cluster.meshctl(['cluster', 'exec', 'w1'], ['--', 'sh', '-c', 'exit 7']);
+    expect(failing.exitCode).toBe(7);
+  }, 60_000);
+
   it('cluster down removes every namespace, link, nftables table, container, process and the state directory', async () => {
     // A partitioned host (nftables table in its namespace) and running pods make it harder.
     expect((await cluster.meshctl(['chaos', 'partition', 'w2'])).exitCode).toBe(0);

@@ -163,6 +163,13 @@ async function waitHealthy(o: UpOptions, until: number): Promise<void> {
   }
 }
 
+/** The last lines of a log that look like errors (a usage error is followed by the whole help text), else its last lines. */
+export function errorLines(text: string, count = 6): string {
+  const lines = text.split('\n');
+  const errors = lines.filter((l) => /error|fatal|unknown|invalid|refused|denied|panic|cannot|failed/i.test(l));
+  return (errors.length > 0 ? errors : lines).slice(-count).join('\n');
+}
+
 /** Which components failed, where, with their state, restarts and log tail. */
 async function diagnose(plan: ClusterPlan, failing: Array<{ host: string; component: string }>): Promise<string> {
   const parts = [`cluster "${plan.name}" did not become healthy in time:`];
@@ -172,7 +179,7 @@ async function diagnose(plan: ClusterPlan, failing: Array<{ host: string; compon
     const state = status === undefined ? `its host's supervisor is not running (see ${supervisorLog(plan, f.host)})` : c === undefined ? 'not started' : `${c.state}, ${String(c.restarts)} restarts`;
     const log = componentLog(plan, f.host, f.component);
     parts.push(`- ${f.component} on ${f.host}: ${state}; log ${log}`);
-    parts.push((await tail(log, 8)).replace(/^/gm, '    '));
+    parts.push(errorLines(await tail(log, 200)).replace(/^/gm, '    '));
   }
   return parts.join('\n');
 }
