@@ -100,7 +100,7 @@ describe('demo images (real dockerd)', () => {
       const info = await docker.getImage(tag).inspect();
       expect(info.Config.Labels?.[BASE_ID_LABEL]).toBe(base.Id);
       expect(info.Config.Labels?.[SOURCE_HASH_LABEL]).toMatch(/^[0-9a-f]{64}$/);
-      expect(info.Config.Cmd).toEqual(['node', '/app/server.mjs']);
+      expect(info.Config.Cmd).toEqual(['node', tag === DEMO_FRONTEND ? '/app/frontend/server.mjs' : '/app/backend/server.mjs']);
       expect(Object.keys(info.Config.ExposedPorts ?? {})).toEqual(['8080/tcp']);
     }
     expect((await docker.getImage(DEMO_BACKEND_V1).inspect()).Config.Env).toContain('VERSION=v1');
