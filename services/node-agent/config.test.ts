@@ -7,7 +7,7 @@ const FLAGS = [
   'kubeconfig', 'node-name', 'hostname-override', 'node-ip', 'node-labels', 'root-dir', 'container-runtime-endpoint', 'pod-infra-container-image',
   'address', 'port', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file', 'healthz-bind-address', 'healthz-port', 'cluster-dns',
   'cluster-domain', 'serve-dns', 'proxy-mode', 'cluster-cidr', 'pod-bridge', 'metrics-bind-address', 'min-sync-period', 'sync-period',
-  'sync-frequency', 'node-lease-duration-seconds',
+  'sync-frequency', 'node-lease-duration-seconds', 'runtime-node-id',
 ];
 
 function parse(argv: string[], env: NodeJS.ProcessEnv = {}): NodeAgentConfig {
@@ -33,6 +33,7 @@ describe('parseNodeAgentArgs', () => {
       nodeName: 'n1',
       nodeIP: '10.10.0.21',
       nodeLabels: {},
+      runtimeNodeId: 'n1',
       rootDir: '/var/lib/kubelet',
       containerRuntimeEndpoint: 'unix:///var/run/docker.sock',
       podInfraContainerImage: 'mesh/pause:latest',
@@ -99,12 +100,14 @@ describe('parseNodeAgentArgs', () => {
       '--sync-period', '1m30s',
       '--sync-frequency', '1m',
       '--node-lease-duration-seconds', '20',
+      '--runtime-node-id', 'local-w1',
     ];
     expect(parse(argv)).toEqual({
       kubeconfig: '/etc/kube/node.conf',
       nodeName: 'worker-1',
       nodeIP: '10.10.0.22',
       nodeLabels: { zone: 'a', role: 'edge', empty: '' },
+      runtimeNodeId: 'local-w1',
       rootDir: '/srv/kubelet',
       containerRuntimeEndpoint: 'unix:///run/docker.sock',
       podInfraContainerImage: 'mesh/pause:3.9',
@@ -151,6 +154,7 @@ describe('parseNodeAgentArgs', () => {
     [['--node-ip', '10.0.0.1', '--node-labels', 'a=1,=x'], 'invalid --node-labels "=x": key=value'],
     [['--node-ip', '10.0.0.1', '--port', '70000'], 'invalid --port "70000": a port number'],
     [['--node-ip', '10.0.0.1', '--healthz-port', 'http'], 'invalid --healthz-port "http": a port number'],
+    [['--node-ip', '10.0.0.1', '--runtime-node-id', 'a b'], 'invalid --runtime-node-id "a b": letters, digits, \'-\', \'_\' and \'.\''],
     [['--node-ip', '10.0.0.1', '--node-lease-duration-seconds', '0'], 'invalid --node-lease-duration-seconds "0": a whole number of seconds, at least 1'],
     [['--node-ip', '10.0.0.1', '--node-lease-duration-seconds', '2.5'], 'invalid --node-lease-duration-seconds "2.5": a whole number of seconds, at least 1'],
     [['--node-ip', '10.0.0.1', '--serve-dns', 'yes'], 'invalid --serve-dns "yes": true or false'],

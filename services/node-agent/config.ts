@@ -11,6 +11,8 @@ export interface NodeAgentConfig {
   nodeName: string;
   nodeIP: string;
   nodeLabels: Record<string, string>;
+  /** The meshkube.node label on this agent's containers (default the node name); unique per Docker daemon. */
+  runtimeNodeId: string;
   rootDir: string;
   containerRuntimeEndpoint: string;
   podInfraContainerImage: string;
@@ -74,6 +76,9 @@ Run it as root inside the host's network namespace.
   --sync-frequency <d>                  pod resync period (default 10s)
   --node-lease-duration-seconds <n>     the node Lease's duration, renewed every quarter of it
                                         (default 40)
+  --runtime-node-id <id>                the meshkube.node label on this agent's containers (default
+                                        the node name); give agents of different clusters sharing
+                                        one Docker daemon different ids
   -h, --help                            show this help
 
 Durations are Go durations: 500ms, 40s, 1m30s.
@@ -105,7 +110,7 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
     'kubeconfig', 'node-name', 'hostname-override', 'node-ip', 'node-labels', 'root-dir', 'container-runtime-endpoint', 'pod-infra-container-image',
     'address', 'port', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file', 'healthz-bind-address', 'healthz-port', 'cluster-dns',
     'cluster-domain', 'serve-dns', 'proxy-mode', 'cluster-cidr', 'pod-bridge', 'metrics-bind-address', 'min-sync-period', 'sync-period',
-    'sync-frequency', 'node-lease-duration-seconds',
+    'sync-frequency', 'node-lease-duration-seconds', 'runtime-node-id',
   ] as const;
   const s = parseStringFlags(argv, names, (m) => new ConfigError(m));
   if (s === 'help') return 'help';
@@ -126,6 +131,8 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
   const leaseText = s('node-lease-duration-seconds') ?? '40';
   const nodeLeaseDurationSeconds = Number(leaseText);
   if (!Number.isInteger(nodeLeaseDurationSeconds) || nodeLeaseDurationSeconds < 1) throw new ConfigError(`invalid --node-lease-duration-seconds "${leaseText}": a whole number of seconds, at least 1`);
+  const runtimeNodeId = s('runtime-node-id') ?? nodeName;
+  if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(runtimeNodeId)) throw new ConfigError(`invalid --runtime-node-id "${runtimeNodeId}": letters, digits, '-', '_' and '.'`);
   const serveDNS = s('serve-dns') ?? 'true';
   if (serveDNS !== 'true' && serveDNS !== 'false') throw new ConfigError(`invalid --serve-dns "${serveDNS}": true or false`);
   return {
@@ -133,6 +140,7 @@ export function parseNodeAgentArgs(argv: readonly string[], env: NodeJS.ProcessE
     nodeName,
     nodeIP: ipv4('node-ip', nodeIPText),
     nodeLabels,
+    runtimeNodeId,
     rootDir: s('root-dir') ?? '/var/lib/kubelet',
     containerRuntimeEndpoint: s('container-runtime-endpoint') ?? 'unix:///var/run/docker.sock',
     podInfraContainerImage: s('pod-infra-container-image') ?? 'mesh/pause:latest',

@@ -68,7 +68,7 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
   }
   const client = await KubeClient.fromKubeconfig({ explicitPath: cfg.kubeconfig, envValue: process.env.KUBECONFIG, homeDir: os.homedir(), userAgent: `node-agent/${cfg.nodeName}` });
   const docker = dockerFromEndpoint(cfg.containerRuntimeEndpoint);
-  const containers = new DockerRuntime({ docker, nodeName: cfg.nodeName, pauseImage: cfg.podInfraContainerImage });
+  const containers = new DockerRuntime({ docker, nodeName: cfg.runtimeNodeId, pauseImage: cfg.podInfraContainerImage });
   const version = await containers.version();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -126,7 +126,7 @@ spec:
       const names = new Set((await cluster.pods('app=web')).map((p) => p.metadata.name));
       return victimPods.every((n) => !names.has(n));
     }, 90_000, 250);
-    const running = await cluster.docker(['ps', '-q', '--filter', `label=meshkube.node=${victim}`, '--filter', 'label=io.kubernetes.pod.name']);
+    const running = await cluster.docker(['ps', '-q', '--filter', `label=meshkube.node=${cluster.name}-${victim}`, '--filter', 'label=io.kubernetes.pod.name']);
     const left = (await Promise.all(running.stdout.split('\n').filter(Boolean).map(async (id) => (await cluster.docker(['inspect', '-f', '{{index .Config.Labels "io.kubernetes.pod.name"}}', id])).stdout.trim()))).filter((n) => victimPods.includes(n));
     expect(left).toEqual([]);
   }, 300_000);

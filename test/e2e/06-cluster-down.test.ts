@@ -26,7 +26,7 @@ async function leftovers(name: string, stateDir: string, dockerSocket: string): 
   const netns = (await lines('ip', ['netns', 'list'])).filter((l) => l.startsWith(`${name}-`));
   const links = (await lines('ip', ['-o', 'link', 'show'])).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => n === `br-${name}` || n.startsWith(`ve-${name}-`));
   const tables = (await lines('nft', ['list', 'tables'])).filter((l) => new RegExp(`\\b${name}(-|$)`).test(l));
-  const containers = (await lines('docker', ['-H', `unix://${dockerSocket}`, 'ps', '-aq', '--filter', 'label=meshkube.node'])).length > 0 ? await lines('docker', ['-H', `unix://${dockerSocket}`, 'ps', '-a', '--filter', 'label=meshkube.node', '--format', '{{.Names}} {{.Label "meshkube.node"}}']) : [];
+  const containers = (await lines('docker', ['-H', `unix://${dockerSocket}`, 'ps', '-a', '--filter', 'label=meshkube.node', '--format', '{{.Names}} {{.Label "meshkube.node"}}'])).filter((l) => l.includes(` ${name}-w`));
   const processes = (await lines('ps', ['-eo', 'pid=,args='])).filter((l) => l.includes(stateDir) && !l.includes('vitest'));
   return { netns, links, tables, containers, processes, stateDir: existsSync(path.join(stateDir, name)) ? [path.join(stateDir, name)] : [] };
 }

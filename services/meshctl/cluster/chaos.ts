@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { dockerAnswers, dockerClient } from '../../../lib/docker/dockerd.js';
 import { HostNetwork } from '../../../lib/netns/host-network.js';
 import type { ClusterPlan } from './cluster-plan.js';
-import { clusterDir, controlPlaneHosts, findHost } from './cluster-plan.js';
+import { clusterDir, runtimeNodeId, controlPlaneHosts, findHost } from './cluster-plan.js';
 import { dockerSocketPath, hostNetworkOptions } from './cluster-up.js';
 import { storeIsLeader } from './health.js';
 import { killNamespaceProcesses, readSupervisorStatus, startHost } from './host-processes.js';
@@ -65,7 +65,7 @@ export async function killNode(plan: ClusterPlan, host: string, say: (line: stri
   const socket = dockerSocketPath(plan.dockerHost);
   if (await dockerAnswers(socket)) {
     const docker = dockerClient(socket);
-    const running = await docker.listContainers({ filters: { label: [`meshkube.node=${host}`] } });
+    const running = await docker.listContainers({ filters: { label: [`meshkube.node=${runtimeNodeId(plan, host)}`] } });
     for (const c of running) {
       await docker
         .getContainer(c.Id)

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { dockerAnswers, dockerClient, removeContainers, runningDockerdPid, stopDockerd } from '../../../lib/docker/dockerd.js';
 import { HostNetwork, requireRoot } from '../../../lib/netns/host-network.js';
 import type { ClusterPlan } from './cluster-plan.js';
-import { clusterDir, workerHosts } from './cluster-plan.js';
+import { clusterDir, runtimeNodeId, workerHosts } from './cluster-plan.js';
 import { dockerSocketPath, hostNetworkOptions } from './cluster-up.js';
 import { stopHost } from './host-processes.js';
 
@@ -21,7 +21,7 @@ export async function clusterDown(plan: ClusterPlan, say: (line: string) => void
   const socket = dockerSocketPath(plan.dockerHost);
   if (await dockerAnswers(socket)) {
     let removed = 0;
-    for (const w of workerHosts(plan.hosts)) removed += await removeContainers(dockerClient(socket), `meshkube.node=${w.name}`);
+    for (const w of workerHosts(plan.hosts)) removed += await removeContainers(dockerClient(socket), `meshkube.node=${runtimeNodeId(plan, w.name)}`);
     say(`removed ${String(removed)} containers`);
   }
   await HostNetwork.removeLeftovers(netOpts);

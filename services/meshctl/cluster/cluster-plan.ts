@@ -143,6 +143,11 @@ export function findHost(plan: ClusterPlan, host: string): HostPlan {
   return h;
 }
 
+/** The meshkube.node label of a worker's containers (deploy/roles/components/node-agent.sh's --runtime-node-id). */
+export function runtimeNodeId(plan: Pick<ClusterPlan, 'name'>, host: string): string {
+  return `${plan.name}-${host}`;
+}
+
 export function apiServerUrl(ip: string): string {
   return `https://${ip}:${API_PORT}`;
 }
