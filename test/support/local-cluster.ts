@@ -2,7 +2,7 @@
 // (hosts as network namespaces, the same role scripts Vagrant runs), against the test dockerd, in
 // a state directory of its own. Helpers run kubectl and meshctl against it, exec in pods through
 // Docker (as kubectl exec would), and tear it down with `meshctl cluster down`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +89,8 @@ export class LocalCluster {
 
   /** The running container of a pod, by the labels the node agent puts on it. */
   async containerId(namespace: string, pod: string, container: string): Promise<string | undefined> {
-    const r = await execa('docker', ['-H', `unix://${this.dockerd.socketPath}`, 'ps', '-q', '--filter', `label=io.kubernetes.pod.namespace=${namespace}`, '--filter', `label=io.kubernetes.pod.name=${pod}`, '--filter', `label=io.kubernetes.container.name=${container}`], { reject: false });
+    const r = await execa('docker', ['-H', `unix://${this.dockerd.socketPath}`, 'ps', '-q', '--filter', `label=io.kubernetes.pod.namespace=${namespace}`, '--filter', `label=io.kubernetes.pod.name=${pod}`, '--filter', `label=io.kubernetes.container.name=${container}`], { reject: false, timeout: 60_000 });
+    if (r.exitCode !== 0) throw new Error(`docker ps for ${namespace}/${pod} ${container} failed (exit ${String(r.exitCode)}): ${String(r.stderr)}`);
     return String(r.stdout).split('\n').filter(Boolean)[0];
   }
 
@@ -106,11 +107,18 @@ export class LocalCluster {
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
   }
 
-  /** `meshctl cluster down`, then the state directory goes too. Returns down's output. */
+  /**
+   * `meshctl cluster down`, then the state directory goes too (kept, with the hosts' logs, when
+   * MESHKUBE_E2E_KEEP_STATE=1, to look into a failed run). Returns down's output.
+   */
   async down(): Promise<CommandResult> {
     this.client.close();
+    const keep = process.env.MESHKUBE_E2E_KEEP_STATE === '1';
+    const kept = path.join(this.stateDir, 'kept');
+    if (keep) cpSync(path.join(this.stateDir, this.name), kept, { recursive: true });
     const r = await this.meshctl(['cluster', 'down']);
-    rmSync(this.stateDir, { recursive: true, force: true });
+    if (keep) console.log(`kept the state of cluster ${this.name} (hosts' logs in hosts/*/logs) in ${kept}`);
+    else rmSync(this.stateDir, { recursive: true, force: true });
     return r;
   }
 }
