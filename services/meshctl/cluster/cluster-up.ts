@@ -9,7 +9,7 @@ import type { KubeClient } from '../../../lib/api/kube-client/kube-client.js';
 import type { ClusterPlan } from './cluster-plan.js';
 import { DEMO_NODE_PORT } from '../../../lib/images/index.js';
 import { PlanError, clusterDir, controlPlaneHosts, workerHosts } from './cluster-plan.js';
-import { apiClientFor, apiReady, nodeReadiness, schedHealthy, storeHealthy, storeIsLeader } from './health.js';
+import { apiClientFor, apiReady, httpGet, nodeReadiness, schedHealthy, storeHealthy, storeIsLeader } from './health.js';
 import { CLUSTER_FILE, adminKubeconfigPath, configureHost, ensureClusterPki, writeClusterFile } from './host-config.js';
 import { componentLog, readSupervisorStatus, startHost, supervisorLog, supervisorPid, tail } from './host-processes.js';
 
@@ -100,13 +100,14 @@ export async function clusterUp(o: UpOptions): Promise<void> {
 
   const until = started + o.timeoutMs;
   await waitHealthy(o, until);
-  if (o.demo) {
+  const w1 = workerHosts(plan.hosts)[0];
+  if (o.demo && w1) {
     say('==> demo');
     await o.applyDemo(adminKubeconfigPath(plan));
+    await waitDemoAnswers(`http://${w1.ip}:${String(DEMO_NODE_PORT)}/`, until, say);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const kc = adminKubeconfigPath(plan);
-  const w1 = workerHosts(plan.hosts)[0];
   say('');
   say(`Cluster "${plan.name}" is up (${seconds}s): ${String(controlPlaneHosts(plan.hosts).length)} control-plane hosts, ${String(workerHosts(plan.hosts).length)} workers.`);
   say(`  export KUBECONFIG=${kc}`);
@@ -115,6 +116,19 @@ export async function clusterUp(o: UpOptions): Promise<void> {
   if (o.demo && w1) {
     say('The demo (frontend -> backend v1/v2) answers on NodePort ' + String(DEMO_NODE_PORT) + ' of every worker:');
     say(`  curl http://${w1.ip}:${String(DEMO_NODE_PORT)}/`);
+  }
+}
+
+/** The curl printed at the end must work: wait until the frontend answers through the NodePort (Service rules follow the pods). */
+async function waitDemoAnswers(url: string, until: number, say: (line: string) => void): Promise<void> {
+  for (;;) {
+    const r = await httpGet(url);
+    if (r?.status === 200 && r.body.startsWith('frontend')) {
+      say(`${url} answers: ${r.body.trim()}`);
+      return;
+    }
+    if (Date.now() > until) throw new ClusterUpError(`the demo does not answer on ${url} (last: ${r === undefined ? 'no answer' : `${String(r.status)} ${r.body.trim()}`}); see kubectl get pods,svc,endpointslices -o wide`);
+    await sleep(250);
   }
 }
 
