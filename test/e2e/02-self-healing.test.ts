@@ -5,30 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { LocalCluster, podReady } from '../support/local-cluster.js';
+import { demoBackendDeployment, manifestsYaml } from '../support/e2e-manifests.js';
+import { LocalCluster, podDeleting as deleting, podReady } from '../support/local-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
-const HEAL = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: heal}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: heal}}
-  template:
-    metadata: {labels: {app: heal}}
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: backend
-        image: mesh/demo-backend:v1
-        imagePullPolicy: Never
-        ports: [{name: http, containerPort: 8080}]
-        env:
-        - name: POD_NAME
-          valueFrom: {fieldRef: {fieldPath: metadata.name}}
-        readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
-`;
+const HEAL = manifestsYaml(demoBackendDeployment({ name: 'heal', replicas: 3 }));
 
 interface ContainerStatus {
   name?: string;
@@ -42,20 +23,13 @@ function containerStatus(p: KubeObject): ContainerStatus | undefined {
   return (p.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses?.[0];
 }
 
-function deleting(p: KubeObject): boolean {
-  return typeof (p.metadata as { deletionTimestamp?: string }).deletionTimestamp === 'string';
-}
-
 describe('e2e: self-healing (a deleted pod is replaced, a killed app process is restarted)', () => {
   let cluster: LocalCluster;
 
   beforeAll(async () => {
     cluster = await LocalCluster.up({ workers: 3 });
     await cluster.apply(HEAL);
-    await waitFor('3 ready heal pods', async () => {
-      const ps = (await cluster.pods('app=heal')).filter(podReady);
-      return ps.length === 3 ? ps : undefined;
-    }, 120_000, 250);
+    await cluster.waitReadyPods('app=heal', 3, 120_000);
   }, 420_000);
 
   afterAll(async () => {

@@ -7,39 +7,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/api/object.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { LocalCluster, podNode, podReady } from '../support/local-cluster.js';
+import { demoBackendDeployment, manifestsYaml, serviceFor } from '../support/e2e-manifests.js';
+import { LocalCluster, fewestPodsWorker, podDeleting as deleting, podNode, podReady } from '../support/local-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
-const BACKEND = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: backend}}
-  template:
-    metadata: {labels: {app: backend}}
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: backend
-        image: mesh/demo-backend:v1
-        imagePullPolicy: Never
-        ports: [{name: http, containerPort: 8080}]
-        env:
-        - name: POD_NAME
-          valueFrom: {fieldRef: {fieldPath: metadata.name}}
-        - name: POD_IP
-          valueFrom: {fieldRef: {fieldPath: status.podIP}}
-        readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
----
-apiVersion: v1
-kind: Service
-metadata: {name: backend}
-spec:
-  selector: {app: backend}
-  ports: [{name: http, port: 8080, targetPort: http}]
-`;
+const BACKEND = manifestsYaml(
+  demoBackendDeployment({ name: 'backend', replicas: 3, podIPEnv: true }),
+  serviceFor('backend', [{ name: 'http', port: 8080, targetPort: 'http' }]),
+);
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -61,10 +36,6 @@ const CLIENT_LOOP = [
   'done',
   'touch /tmp/done',
 ].join('\n');
-
-function deleting(p: KubeObject): boolean {
-  return typeof (p.metadata as { deletionTimestamp?: string }).deletionTimestamp === 'string';
-}
 
 function podImage(p: KubeObject): string {
   return String((p.spec as { containers?: Array<{ image?: string }> } | undefined)?.containers?.[0]?.image ?? '');
@@ -89,10 +60,7 @@ describe('e2e: scaling 3 -> 6 -> 2, a rolling update without failed requests, ro
   beforeAll(async () => {
     cluster = await LocalCluster.up({ workers: 3 });
     await cluster.apply(BACKEND);
-    await waitFor('3 ready backend pods', async () => {
-      const ps = (await cluster.pods('app=backend')).filter(podReady);
-      return ps.length === 3 ? ps : undefined;
-    }, 120_000, 250);
+    await cluster.waitReadyPods('app=backend', 3, 120_000);
   }, 420_000);
 
   afterAll(async () => {
@@ -166,19 +134,8 @@ describe('e2e: scaling 3 -> 6 -> 2, a rolling update without failed requests, ro
     const endpointsBefore = three.map(podIP).sort();
     await waitFor('3 endpoint addresses', async () => JSON.stringify(await endpointAddresses()) === JSON.stringify(endpointsBefore), 30_000, 250);
 
-    const nodes = three.map(podNode);
-    const clientNode = ['w1', 'w2', 'w3'].map((w) => ({ w, n: nodes.filter((x) => x === w).length })).sort((a, b) => a.n - b.n)[0]?.w ?? 'w1';
-    await cluster.apply(`
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  nodeName: ${clientNode}
-  terminationGracePeriodSeconds: 1
-  containers:
-  - {name: client, image: mesh/base:latest, imagePullPolicy: Never, command: [sleep, '3600']}
-`);
-    await waitFor('the client pod running', async () => (await cluster.pods('')).some((p) => p.metadata.name === 'client' && podReady(p)), 60_000, 250);
+    const clientNode = fewestPodsWorker(three);
+    await cluster.startClientPod({ name: 'client', node: clientNode, terminationGracePeriodSeconds: 1 });
     const clientId = await cluster.containerId('default', 'client', 'client');
     expect(clientId).toBeDefined();
     const started = await cluster.docker(['exec', '-d', String(clientId), 'sh', '-c', CLIENT_LOOP]);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from '../../lib/controller/resources.js';
 import type { KubeObject } from '../../lib/api/object.js';
+import { HTTPD_PORT, httpdDeployment, manifestsYaml, serviceFor } from '../support/e2e-manifests.js';
 import { LocalCluster, podNode, podReady } from '../support/local-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -15,31 +16,10 @@ const MONITOR_PERIOD_S = 1;
 const LEASE_S = 8;
 const TOLERATION_S = 5;
 
-const WEB = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-      - name: web
-        image: mesh/base:latest
-        imagePullPolicy: Never
-        command: [sh, -c, 'echo "served by $(hostname)" > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']
-        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
+const WEB = manifestsYaml(
+  httpdDeployment({ name: 'web', replicas: 3, terminationGracePeriodSeconds: 2 }),
+  serviceFor('web', [{ port: 80, targetPort: HTTPD_PORT }]),
+);
 
 function nodeReadyStatus(n: KubeObject): string {
   const st = n.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined;
@@ -68,26 +48,14 @@ describe('e2e: a worker host dies (chaos kill-node) and comes back (chaos heal)'
 
   it('marks the node NotReady, recreates its pods elsewhere and the Service answers again, within the configured timings', async () => {
     await cluster.apply(WEB);
-    const pods = await waitFor('3 ready web pods', async () => {
-      const ps = (await cluster.pods('app=web')).filter(podReady);
-      return ps.length === 3 ? ps : undefined;
-    }, 90_000, 250);
+    const pods = await cluster.waitReadyPods('app=web', 3, 90_000);
     // The victim is the worker with the most replicas; the client runs on another one.
     const byNode = ['w1', 'w2', 'w3'].map((w) => ({ w, n: pods.filter((p) => podNode(p) === w).length })).sort((a, b) => b.n - a.n);
     const victim = byNode[0]?.w ?? 'w1';
     const clientNode = byNode[byNode.length - 1]?.w === victim ? 'w1' : (byNode[byNode.length - 1]?.w ?? 'w1');
     const victimPods = pods.filter((p) => podNode(p) === victim).map((p) => p.metadata.name ?? '');
     expect(victimPods.length).toBeGreaterThan(0);
-    await cluster.apply(`
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  nodeName: ${clientNode}
-  containers:
-  - {name: client, image: mesh/base:latest, imagePullPolicy: Never, command: [sleep, '3600']}
-`);
-    await waitFor('the client pod running', async () => (await cluster.pods('')).some((p) => p.metadata.name === 'client' && podReady(p)), 60_000, 250);
+    await cluster.startClientPod({ name: 'client', node: clientNode });
 
     const kill = await cluster.meshctl(['chaos', 'kill-node', victim]);
     const killedAt = Date.now();

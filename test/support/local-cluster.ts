@@ -14,6 +14,9 @@ import { ensureBaseImages } from '../../lib/images/index.js';
 import { HostNetwork } from '../../lib/netns/host-network.js';
 import { startTestDockerd, testDockerClient } from './dockerd.js';
 import type { TestDockerd } from './dockerd.js';
+import { clientPod, manifestsYaml } from './e2e-manifests.js';
+import type { ClientPodOptions } from './e2e-manifests.js';
+import { waitFor } from './wait-for.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const meshctlBin = path.join(repoRoot, 'bin/meshctl');
@@ -87,6 +90,20 @@ export class LocalCluster {
     return (await this.client.list(Resources.pods, { namespace, labelSelector: selector })).items;
   }
 
+  /** Waits until exactly `count` pods of `selector` (in default) are Ready, and returns those. */
+  async waitReadyPods(selector: string, count: number, timeoutMs: number): Promise<KubeObject[]> {
+    return waitFor(`${String(count)} ready pods ${selector}`, async () => {
+      const ps = (await this.pods(selector)).filter(podReady);
+      return ps.length === count ? ps : undefined;
+    }, timeoutMs, 250);
+  }
+
+  /** Applies clientPod(o) in default and waits (up to 60 s) until it is Running and Ready. */
+  async startClientPod(o: ClientPodOptions): Promise<void> {
+    await this.apply(manifestsYaml(clientPod(o)));
+    await waitFor(`the ${o.name} pod running`, async () => (await this.pods('')).some((p) => p.metadata.name === o.name && podReady(p)), 60_000, 250);
+  }
+
   /** The running container of a pod, by the labels the node agent puts on it. */
   async containerId(namespace: string, pod: string, container: string): Promise<string | undefined> {
     const r = await execa('docker', ['-H', `unix://${this.dockerd.socketPath}`, 'ps', '-q', '--filter', `label=io.kubernetes.pod.namespace=${namespace}`, '--filter', `label=io.kubernetes.pod.name=${pod}`, '--filter', `label=io.kubernetes.container.name=${container}`], { reject: false, timeout: 60_000 });
@@ -130,4 +147,15 @@ export function podReady(p: KubeObject): boolean {
 
 export function podNode(p: KubeObject): string {
   return String((p.spec as { nodeName?: string } | undefined)?.nodeName ?? '');
+}
+
+/** Whether the pod is terminating (has a deletionTimestamp). */
+export function podDeleting(p: KubeObject): boolean {
+  return typeof (p.metadata as { deletionTimestamp?: string }).deletionTimestamp === 'string';
+}
+
+/** The worker running the fewest of `pods` (the first of `workers` on a tie), e.g. for a client whose requests should mostly cross hosts. */
+export function fewestPodsWorker(pods: readonly KubeObject[], workers: readonly string[] = ['w1', 'w2', 'w3']): string {
+  const nodes = pods.map(podNode);
+  return workers.map((w) => ({ w, n: nodes.filter((x) => x === w).length })).sort((a, b) => a.n - b.n)[0]?.w ?? 'w1';
 }
