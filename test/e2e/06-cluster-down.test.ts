@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster, meshctlBin } from '../support/local-cluster.js';
+import { waitFor } from '../support/wait-for.js';
 
 async function lines(file: string, args: string[]): Promise<string[]> {
   const r = await execa(file, args, { reject: false });
@@ -82,6 +83,19 @@ describe('e2e: cluster up --demo, up again, down', () => {
     expect(etcd.stdout + etcd.stderr).toContain('127.0.0.1:2379 is healthy');
     const failing = await cluster.meshctl(['cluster', 'exec', 'w1'], ['--', 'sh', '-c', 'exit 7']);
     expect(failing.exitCode).toBe(7);
+  }, 60_000);
+
+  it('follows a log with -f: a crash the supervisor sees shows up, and Ctrl-C ends the follow', async () => {
+    const follow = execa(meshctlBin, ['cluster', 'logs', 'cp2', 'supervisor', '-f', '--name', cluster.name, '--state-dir', cluster.stateDir], { reject: false });
+    let out = '';
+    follow.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    await waitFor('the log so far', () => out.includes('"msg":"started component sched'), 20_000, 100);
+    const sched = /^cp2\s+\S+\s+up\s+sched\s+(\d+)/m.exec((await cluster.meshctl(['cluster', 'status'])).stdout)?.[1];
+    expect(sched).toMatch(/^\d+$/);
+    process.kill(Number(sched), 'SIGKILL');
+    await waitFor('the crash in the followed log', () => out.includes(`component sched exited (signal SIGKILL)`), 20_000, 100);
+    follow.kill('SIGINT');
+    expect((await follow).exitCode).toBe(0);
   }, 60_000);
 
   it('cluster down removes every namespace, link, nftables table, container, process and the state directory', async () => {
