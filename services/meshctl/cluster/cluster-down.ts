@@ -2,12 +2,11 @@
 // components stop cleanly), the containers of the cluster's nodes, namespaces, links, the bridge,
 // the forward table, the dockerd it started, and its state directory.
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { dockerAnswers, dockerClient, removeContainers, runningDockerdPid, stopDockerd } from '../../../lib/docker/dockerd.js';
 import { HostNetwork, requireRoot } from '../../../lib/netns/host-network.js';
 import type { ClusterPlan } from './cluster-plan.js';
 import { clusterDir, runtimeNodeId, workerHosts } from './cluster-plan.js';
-import { dockerSocketPath, hostNetworkOptions } from './cluster-up.js';
+import { dockerSocketPath, dockerdFiles, hostNetworkOptions } from './cluster-up.js';
 import { stopHost } from './host-processes.js';
 
 export async function clusterDown(plan: ClusterPlan, say: (line: string) => void): Promise<void> {
@@ -26,12 +25,13 @@ export async function clusterDown(plan: ClusterPlan, say: (line: string) => void
   }
   await HostNetwork.removeLeftovers(netOpts);
   say(`removed namespaces ${plan.hosts.map((h) => `${plan.name}-${h.name}`).join(', ')}, bridge br-${plan.name} and table inet ${plan.name}-fwd`);
-  const dockerdPidFile = path.join(clusterDir(plan), 'dockerd.pid');
-  const dockerd = await runningDockerdPid(dockerdPidFile);
+  const files = dockerdFiles(plan);
+  const dockerd = await runningDockerdPid(files.pidFile);
   if (dockerd !== undefined) {
-    await stopDockerd(dockerd, path.join(clusterDir(plan), 'dockerd.log'));
+    await stopDockerd(dockerd, files.logFile);
     say(`stopped the dockerd cluster up started (pid ${String(dockerd)})`);
   }
+  if (files.execRoot !== undefined) await rm(files.execRoot, { recursive: true, force: true });
   await rm(clusterDir(plan), { recursive: true, force: true });
   say(`removed ${clusterDir(plan)}`);
 }

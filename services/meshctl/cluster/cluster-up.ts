@@ -42,6 +42,19 @@ export function hostNetworkOptions(plan: ClusterPlan): { name: string; subnet: s
   return { name: plan.name, subnet: plan.subnet, hosts: plan.hosts.map((h) => ({ name: h.name, ip: h.ip })) };
 }
 
+/** The machine's usual Docker sockets: a daemon started there keeps Docker's own data folders. */
+const DEFAULT_DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+
+/**
+ * Where a dockerd that `cluster up` starts keeps its pid and log, and, on a socket other than the
+ * machine's usual one, its data and state (so it never shares /var/lib/docker with another daemon).
+ */
+export function dockerdFiles(plan: ClusterPlan): { pidFile: string; logFile: string; dataRoot?: string; execRoot?: string } {
+  const files = { pidFile: path.join(clusterDir(plan), 'dockerd.pid'), logFile: path.join(clusterDir(plan), 'dockerd.log') };
+  if (DEFAULT_DOCKER_SOCKETS.includes(dockerSocketPath(plan.dockerHost))) return files;
+  return { ...files, dataRoot: path.join(clusterDir(plan), 'docker'), execRoot: `/run/meshctl-${plan.name}-docker` };
+}
+
 /** The plan an earlier `cluster up` saved, if any. */
 export async function savedPlan(stateDir: string, name: string): Promise<ClusterPlan | undefined> {
   const text = await readFile(path.join(stateDir, name, CLUSTER_FILE), 'utf8').catch(() => undefined);
@@ -68,7 +81,7 @@ export async function clusterUp(o: UpOptions): Promise<void> {
 
   say(`==> docker (${plan.dockerHost})`);
   const socketPath = dockerSocketPath(plan.dockerHost);
-  const dockerd = await ensureDockerd({ socketPath, pidFile: path.join(clusterDir(plan), 'dockerd.pid'), logFile: path.join(clusterDir(plan), 'dockerd.log') });
+  const dockerd = await ensureDockerd({ socketPath, ...dockerdFiles(plan) });
   say(dockerd.started ? `started dockerd (pid ${String(dockerd.pid)}, --iptables=false --bridge=none), log ${path.join(clusterDir(plan), 'dockerd.log')}` : 'dockerd is running');
   await o.buildImages(dockerClient(socketPath), { demo: o.demo, say });
 
