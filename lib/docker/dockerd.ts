@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 
 export interface DockerdOptions {
@@ -30,7 +31,6 @@ export interface DockerdHandle {
 const PING_TIMEOUT_MS = 2_000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The flags that keep dockerd's hands off the network. */
 export const DOCKERD_NETWORK_FLAGS = ['--iptables=false', '--bridge=none', '--ip-forward=false'] as const;

@@ -374,6 +374,11 @@ export class HostNetwork {
     );
   }
 
+  /** SIGKILL every process in the host's namespace (the host loses power); returns their pids. */
+  killProcesses(host: string): Promise<number[]> {
+    return killNetnsProcesses(this.nsName(host));
+  }
+
   /** Take the host's cable out (or put it back): its bridge port goes down or up. */
   async setLinkUp(host: string, up: boolean): Promise<void> {
     this.hostIp(host);
@@ -591,17 +596,21 @@ async function listNetns(): Promise<string[]> {
     .filter((n) => n !== '');
 }
 
-/** SIGKILL processes still running inside a namespace of ours, so deleting it really frees it. */
-async function killNetnsProcesses(ns: string): Promise<void> {
+/** SIGKILL processes still running inside a namespace of ours, so deleting it really frees it. Returns their pids. */
+async function killNetnsProcesses(ns: string): Promise<number[]> {
   const r = await run('ip', ['netns', 'pids', ns], { timeoutMs: CMD_TIMEOUT_MS });
-  if (r.exitCode !== 0) return;
-  for (const pid of r.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
-    const n = Number(pid);
-    if (n === process.pid) continue;
+  if (r.exitCode !== 0) return [];
+  const pids = r.stdout
+    .split(/\s+/)
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number)
+    .filter((n) => n !== process.pid);
+  for (const n of pids) {
     try {
       process.kill(n, 'SIGKILL');
     } catch {
       // already gone
     }
   }
+  return pids;
 }

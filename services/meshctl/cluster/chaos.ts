@@ -11,7 +11,7 @@ import type { ClusterPlan } from './cluster-plan.js';
 import { clusterDir, runtimeNodeId, controlPlaneHosts, findHost } from './cluster-plan.js';
 import { dockerSocketPath, hostNetworkOptions } from './cluster-up.js';
 import { storeIsLeader } from './health.js';
-import { killNamespaceProcesses, readSupervisorStatus, startHost } from './host-processes.js';
+import { readSupervisorStatus, startHost } from './host-processes.js';
 
 export const CHAOS_TABLE = 'meshkube-chaos';
 
@@ -60,7 +60,7 @@ export function partitionRuleset(): string {
 export async function killNode(plan: ClusterPlan, host: string, say: (line: string) => void): Promise<void> {
   findHost(plan, host);
   const net = await openNetwork(plan);
-  const pids = await killNamespaceProcesses(net, host);
+  const pids = await net.killProcesses(host);
   let containers = 0;
   const socket = dockerSocketPath(plan.dockerHost);
   if (await dockerAnswers(socket)) {

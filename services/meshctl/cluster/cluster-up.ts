@@ -1,16 +1,15 @@
 // `meshctl cluster up`: one Linux machine becomes a cluster of namespace hosts. Every step keeps
 // what is already there, so a second run changes nothing; a failure names the component and its log.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dockerClient, ensureDockerd } from '../../../lib/docker/dockerd.js';
 import { HostNetwork, requireRoot } from '../../../lib/netns/host-network.js';
-import type { KubeClient } from '../../../lib/api/kube-client/kube-client.js';
+import { sleep } from '../wait/sleep.js';
 import type { ClusterPlan } from './cluster-plan.js';
 import { DEMO_NODE_PORT } from '../../../lib/images/index.js';
 import { PlanError, clusterDir, controlPlaneHosts, workerHosts } from './cluster-plan.js';
 import { apiClientFor, apiReady, httpGet, nodeReadiness, schedHealthy, storeHealthy, storeIsLeader } from './health.js';
-import { CLUSTER_FILE, adminKubeconfigPath, configureHost, ensureClusterPki, writeClusterFile } from './host-config.js';
+import { adminKubeconfigPath, configureHost, ensureClusterPki, savedPlan, writeClusterFile } from './host-config.js';
 import { componentLog, readSupervisorStatus, startHost, supervisorLog, supervisorPid, tail } from './host-processes.js';
 
 export interface ImageBuilder {
@@ -29,7 +28,6 @@ export interface UpOptions {
 
 export class ClusterUpError extends Error {}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The unix socket path of a unix:// Docker host. */
 export function dockerSocketPath(dockerHost: string): string {
@@ -53,12 +51,6 @@ export function dockerdFiles(plan: ClusterPlan): { pidFile: string; logFile: str
   const files = { pidFile: path.join(clusterDir(plan), 'dockerd.pid'), logFile: path.join(clusterDir(plan), 'dockerd.log') };
   if (DEFAULT_DOCKER_SOCKETS.includes(dockerSocketPath(plan.dockerHost))) return files;
   return { ...files, dataRoot: path.join(clusterDir(plan), 'docker'), execRoot: `/run/meshctl-${plan.name}-docker` };
-}
-
-/** The plan an earlier `cluster up` saved, if any. */
-export async function savedPlan(stateDir: string, name: string): Promise<ClusterPlan | undefined> {
-  const text = await readFile(path.join(stateDir, name, CLUSTER_FILE), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as ClusterPlan);
 }
 
 function sameShape(a: ClusterPlan, b: ClusterPlan): boolean {
@@ -150,21 +142,18 @@ async function waitHealthy(o: UpOptions, until: number): Promise<void> {
   const { plan, say } = o;
   const cps = controlPlaneHosts(plan.hosts);
   const workers = workerHosts(plan.hosts);
-  const kubeconfig = adminKubeconfigPath(plan);
+  const schedHosts = cps.filter((h) => h.roles.includes('sched'));
+  // One client per API server for the whole wait; the first ready one also reads the nodes.
+  const apiClients = await Promise.all(cps.map((h) => apiClientFor(adminKubeconfigPath(plan), h.ip)));
   let last = '';
-  let client: KubeClient | undefined;
   try {
     for (;;) {
       const store = await Promise.all(cps.map((h) => storeHealthy(h.ip)));
       const leaderIndex = (await Promise.all(cps.map((h) => storeIsLeader(h.ip)))).findIndex((l) => l === true);
-      const api = await Promise.all(cps.map((h) => apiReady(kubeconfig, h.ip)));
-      const schedHosts = cps.filter((h) => h.roles.includes('sched'));
+      const api = await Promise.all(apiClients.map((c) => apiReady(c)));
       const sched = await Promise.all(schedHosts.map((h) => schedHealthy(h.ip)));
-      let ready = new Map<string, boolean>();
-      if (api.some(Boolean)) {
-        client ??= await apiClientFor(kubeconfig);
-        ready = await nodeReadiness(client).catch(() => new Map<string, boolean>());
-      }
+      const readyApi = apiClients[api.indexOf(true)];
+      const ready = readyApi ? await nodeReadiness(readyApi).catch(() => new Map<string, boolean>()) : new Map<string, boolean>();
       const readyNodes = workers.filter((w) => ready.get(w.name) === true).length;
       const count = (xs: boolean[]): string => `${String(xs.filter(Boolean).length)}/${String(xs.length)}`;
       const line = `store ${count(store)} healthy${leaderIndex >= 0 ? ` (leader ${cps[leaderIndex]?.name ?? ''})` : ''}, API servers ${count(api)} ready, sched ${count(sched)} healthy, nodes ${String(readyNodes)}/${String(workers.length)} Ready`;
@@ -186,7 +175,7 @@ async function waitHealthy(o: UpOptions, until: number): Promise<void> {
       await sleep(500);
     }
   } finally {
-    client?.close();
+    for (const c of apiClients) c.close();
   }
 }
 

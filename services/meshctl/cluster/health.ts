@@ -50,15 +50,11 @@ export async function apiClientFor(kubeconfig: string, ip?: string): Promise<Kub
   });
 }
 
-export async function apiReady(kubeconfig: string, ip: string): Promise<boolean> {
-  const client = await apiClientFor(kubeconfig, ip);
+export async function apiReady(client: KubeClient): Promise<boolean> {
   try {
-    const r = await client.requestJson('GET', '/readyz', { accept: 'text/plain' });
-    return r === 'ok';
+    return (await client.requestJson('GET', '/readyz', { accept: 'text/plain' })) === 'ok';
   } catch {
     return false;
-  } finally {
-    client.close();
   }
 }
 

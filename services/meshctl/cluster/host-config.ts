@@ -37,6 +37,12 @@ export async function writeClusterFile(plan: ClusterPlan): Promise<void> {
   await writeIfChanged(path.join(clusterDir(plan), CLUSTER_FILE), `${JSON.stringify(plan, null, 2)}\n`, 0o644);
 }
 
+/** The plan an earlier `cluster up` saved, if any. */
+export async function savedPlan(stateDir: string, name: string): Promise<ClusterPlan | undefined> {
+  const text = await readFile(path.join(stateDir, name, CLUSTER_FILE), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as ClusterPlan);
+}
+
 /** The CA, the API servers' serving certificate (every control-plane address), the admin credentials. */
 export async function ensureClusterPki(plan: ClusterPlan): Promise<void> {
   const dir = pkiDir(plan);

@@ -5,15 +5,14 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { isAlive } from '../../../lib/docker/dockerd.js';
 import type { HostNetwork } from '../../../lib/netns/host-network.js';
 import { liveSupervisorPid, readStatusFile } from '../../host-supervisor/status-file.js';
 import type { SupervisorStatus } from '../../host-supervisor/status-file.js';
+import { sleep } from '../wait/sleep.js';
 import type { ClusterPlan } from './cluster-plan.js';
 import { hostDir } from './cluster-plan.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function startHostScript(plan: Pick<ClusterPlan, 'home'>): string {
   return path.join(plan.home, 'deploy/roles/start-host.sh');
@@ -72,25 +71,7 @@ export async function stopHost(plan: ClusterPlan, net: HostNetwork, host: string
     const until = Date.now() + timeoutMs;
     while (isAlive(pid) && Date.now() < until) await sleep(100);
   }
-  await killNamespaceProcesses(net, host);
-}
-
-/** SIGKILL to every process in the host's namespace: the host loses power. Returns the pids. */
-export async function killNamespaceProcesses(net: HostNetwork, host: string): Promise<number[]> {
-  const r = await execa('ip', ['netns', 'pids', net.nsName(host)], { reject: false, timeout: 15_000 });
-  const pids = String(r.stdout)
-    .split(/\s+/)
-    .filter((p) => /^\d+$/.test(p))
-    .map(Number)
-    .filter((p) => p !== process.pid);
-  for (const p of pids) {
-    try {
-      process.kill(p, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  return pids;
+  await net.killProcesses(host);
 }
 
 export async function tail(file: string, lines = 20): Promise<string> {

@@ -1,12 +1,9 @@
 // meshctl chaos kill-node|partition|kill-leader|heal: failure drills against a local cluster.
-import path from 'node:path';
-import { stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import type { CommandContext } from '../command-context.js';
 import { heal, killLeader, killNode, partitionNode } from '../cluster/chaos.js';
-import { DEFAULT_CLUSTER_NAME, DEFAULT_STATE_DIR, PlanError, validateClusterName } from '../cluster/cluster-plan.js';
-import { savedPlan } from '../cluster/cluster-up.js';
 import { CliError } from '../errors.js';
+import { existingPlan } from './cluster.js';
 
 export const chaosCommand: Command = {
   name: 'chaos',
@@ -31,28 +28,19 @@ Options:
   },
   run: async (ctx: CommandContext) => {
     const [sub, ...args] = ctx.positionals;
-    const name = stringFlag(ctx.flags, 'name') ?? DEFAULT_CLUSTER_NAME;
-    const stateDir = path.resolve(ctx.io.cwd, stringFlag(ctx.flags, 'state-dir') ?? DEFAULT_STATE_DIR);
     const say = (line: string): void => ctx.out(`${line}\n`);
-    try {
-      validateClusterName(name);
-      const needHost = (): string => {
-        const h = args[0];
-        if (h === undefined) throw new CliError(`usage: meshctl chaos ${sub ?? ''} HOST`);
-        return h;
-      };
-      if (sub === undefined) throw new CliError(`must specify a subcommand: kill-node, partition, kill-leader or heal\nSee 'meshctl chaos --help' for usage.`);
-      if (!['kill-node', 'partition', 'kill-leader', 'heal'].includes(sub)) throw new CliError(`unknown command "${sub}" for "meshctl chaos"\nRun 'meshctl chaos --help' for usage.`);
-      const plan = await savedPlan(stateDir, name);
-      if (!plan) throw new CliError(`cluster "${name}" does not exist in ${stateDir}`);
-      if (sub === 'kill-node') await killNode(plan, needHost(), say);
-      else if (sub === 'partition') await partitionNode(plan, needHost(), say);
-      else if (sub === 'kill-leader') await killLeader(plan, say);
-      else await heal(plan, args[0], say);
-      return 0;
-    } catch (err) {
-      if (err instanceof PlanError) throw new CliError(err.message);
-      throw err;
-    }
+    const needHost = (): string => {
+      const h = args[0];
+      if (h === undefined) throw new CliError(`usage: meshctl chaos ${sub ?? ''} HOST`);
+      return h;
+    };
+    if (sub === undefined) throw new CliError(`must specify a subcommand: kill-node, partition, kill-leader or heal\nSee 'meshctl chaos --help' for usage.`);
+    if (!['kill-node', 'partition', 'kill-leader', 'heal'].includes(sub)) throw new CliError(`unknown command "${sub}" for "meshctl chaos"\nRun 'meshctl chaos --help' for usage.`);
+    const plan = await existingPlan(ctx);
+    if (sub === 'kill-node') await killNode(plan, needHost(), say);
+    else if (sub === 'partition') await partitionNode(plan, needHost(), say);
+    else if (sub === 'kill-leader') await killLeader(plan, say);
+    else await heal(plan, args[0], say);
+    return 0;
   },
 };

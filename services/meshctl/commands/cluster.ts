@@ -16,7 +16,6 @@ import {
   DEFAULT_DOCKER_HOST,
   DEFAULT_STATE_DIR,
   DEFAULT_SUBNET,
-  PlanError,
   clusterDir,
   findHost,
   parseHostList,
@@ -24,11 +23,12 @@ import {
   validateClusterName,
 } from '../cluster/cluster-plan.js';
 import { clusterStatus } from '../cluster/cluster-status.js';
-import { clusterUp, savedPlan } from '../cluster/cluster-up.js';
-import { adminKubeconfigPath, configureHost, ensureClusterPki, writeClusterFile } from '../cluster/host-config.js';
+import { clusterUp } from '../cluster/cluster-up.js';
+import { adminKubeconfigPath, configureHost, ensureClusterPki, savedPlan, writeClusterFile } from '../cluster/host-config.js';
 import { componentLog, supervisorLog } from '../cluster/host-processes.js';
 import { CliError } from '../errors.js';
 import { parseGoDuration } from '../go-duration.js';
+import { sleep } from '../wait/sleep.js';
 import { applyCommand } from './apply.js';
 import { waitCommand } from './wait.js';
 
@@ -82,32 +82,27 @@ Options:
   },
   run: async (ctx) => {
     const [sub, ...args] = ctx.positionals;
-    try {
-      switch (sub) {
-        case 'up':
-          return await up(ctx);
-        case 'down':
-          return await down(ctx);
-        case 'status':
-          await clusterStatus(await existingPlan(ctx), (t) => ctx.out(t));
-          return 0;
-        case 'logs':
-          return await logs(ctx, args);
-        case 'kubeconfig':
-          ctx.out(`${adminKubeconfigPath(await existingPlan(ctx))}\n`);
-          return 0;
-        case 'exec':
-          return await exec(ctx, args);
-        case 'configure-host':
-          return await configure(ctx);
-        case undefined:
-          throw new CliError(`must specify a subcommand: up, down, status, logs, kubeconfig, exec or configure-host\nSee 'meshctl cluster --help' for usage.`);
-        default:
-          throw new CliError(`unknown command "${sub}" for "meshctl cluster"\nRun 'meshctl cluster --help' for usage.`);
-      }
-    } catch (err) {
-      if (err instanceof PlanError) throw new CliError(err.message);
-      throw err;
+    switch (sub) {
+      case 'up':
+        return await up(ctx);
+      case 'down':
+        return await down(ctx);
+      case 'status':
+        await clusterStatus(await existingPlan(ctx), (t) => ctx.out(t));
+        return 0;
+      case 'logs':
+        return await logs(ctx, args);
+      case 'kubeconfig':
+        ctx.out(`${adminKubeconfigPath(await existingPlan(ctx))}\n`);
+        return 0;
+      case 'exec':
+        return await exec(ctx, args);
+      case 'configure-host':
+        return await configure(ctx);
+      case undefined:
+        throw new CliError(`must specify a subcommand: up, down, status, logs, kubeconfig, exec or configure-host\nSee 'meshctl cluster --help' for usage.`);
+      default:
+        throw new CliError(`unknown command "${sub}" for "meshctl cluster"\nRun 'meshctl cluster --help' for usage.`);
     }
   },
 };
@@ -118,7 +113,8 @@ function names(ctx: CommandContext): { name: string; stateDir: string } {
   return { name, stateDir: path.resolve(ctx.io.cwd, stringFlag(ctx.flags, 'state-dir') ?? DEFAULT_STATE_DIR) };
 }
 
-async function existingPlan(ctx: CommandContext): Promise<ClusterPlan> {
+/** The cluster --name and --state-dir select, as its `cluster up` saved it. */
+export async function existingPlan(ctx: CommandContext): Promise<ClusterPlan> {
   const { name, stateDir } = names(ctx);
   const plan = await savedPlan(stateDir, name);
   if (!plan) throw new CliError(`cluster "${name}" does not exist in ${stateDir} (meshctl cluster up${name === DEFAULT_CLUSTER_NAME ? '' : ` --name ${name}`})`);
@@ -209,7 +205,7 @@ async function logs(ctx: CommandContext, args: string[]): Promise<number> {
   if (!boolFlag(ctx.flags, 'follow')) return 0;
   const signal = ctx.io.signal;
   while (signal?.aborted !== true) {
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250, signal);
     const size = statSync(file).size;
     if (size < offset) offset = 0; // truncated or replaced
     if (size > offset) offset = await copyFrom(ctx, file, offset);

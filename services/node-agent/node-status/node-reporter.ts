@@ -9,6 +9,7 @@ import type { ControllerClient } from '../../../lib/controller/client.js';
 import type { Clock, TimerHandle } from '../../../lib/controller/clock.js';
 import type { Logger } from '../../../lib/controller/informer.js';
 import { Resources } from '../../../lib/controller/resources.js';
+import { sleep } from '../../../lib/controller/sleep.js';
 import type { MachineFacts, NodeIdentity, Readiness } from './node-object.js';
 import { newNode, nodeLabels, nodeStatus, statusFingerprint } from './node-object.js';
 
@@ -73,7 +74,7 @@ export class NodeReporter {
       } catch (err) {
         if (signal?.aborted === true) throw err;
         this.o.log('Unable to register node with API server', { node: this.o.identity.nodeName, error: err instanceof Error ? err.message : String(err), retryInMs: delay });
-        await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, delay));
+        await sleep(this.o.clock, delay, signal);
         delay = Math.min(delay * 2, REGISTER_RETRY_MAX_MS);
       }
     }
