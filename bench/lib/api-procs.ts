@@ -3,33 +3,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readProcs } from './startup-procs.js';
 
 /**
  * The pid of this process's child whose command line has `flag value` (e.g. the API server
  * started with --secure-port 43117), from /proc; undefined if there is none.
  */
 export function childPidWithArg(flag: string, value: string): number | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      // Field 4 (ppid) follows the state after the last ')' of the command name.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      const at = argv.indexOf(flag);
-      if (at >= 0 && argv[at + 1] === value) return Number(e);
-    } catch {
-      // the process is gone, or not ours to read
-    }
-  }
-  return undefined;
+  return readProcs().find((p) => {
+    const at = p.argv.indexOf(flag);
+    return p.ppid === process.pid && at >= 0 && p.argv[at + 1] === value;
+  })?.pid;
 }
 
 /** A fingerprint of the compiled code under `dir`, so results can be tied to a build. */
