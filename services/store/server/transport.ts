@@ -9,7 +9,7 @@ import type {
 } from '../../../lib/grpc/etcd-proto.js';
 import type { Message } from '../raft/types.js';
 import { MessageType } from '../raft/types.js';
-import { decodeMessageBatch, encodeMessageBatch } from './codec.js';
+import { decodeMessageBatch, encodeMessageBatch } from './peer-codec.js';
 import { EtcdError, Errors } from './errors.js';
 import type { MemberId } from './member-id.js';
 import type { PeerTransport } from './etcd-server.js';
@@ -190,7 +190,7 @@ export class GrpcPeerTransport implements PeerTransport {
       }
       const stream = this.streamOf(peer);
       peer.backlog++;
-      stream.write(Buffer.from(encodeMessageBatch(this.clusterId(), msgs)), () => {
+      stream.write(encodeMessageBatch(this.clusterId(), msgs), () => {
         peer.backlog = Math.max(0, peer.backlog - 1);
       });
     }
