@@ -11,6 +11,8 @@ import { addEtcdService } from './etcd-proto.js';
 import type { ClusterHandlers, MaintenanceHandlers } from './etcd-proto.js';
 import {
   AuthorityRewriter,
+  ClientPrefaceSniffer,
+  EMPTY_SETTINGS_FRAME,
   HTTP2_CLIENT_PREFACE,
   HpackDecoder,
   HpackEncoder,
@@ -24,7 +26,7 @@ import {
   listenWithLenientAuthority,
   repairAuthority,
 } from './lenient-authority.js';
-import type { HeaderField, LenientAuthorityServer } from './lenient-authority.js';
+import type { HeaderField, LenientAuthorityServer, PrefaceVerdict } from './lenient-authority.js';
 
 const execFileAsync = promisify(execFile);
 const ETCDCTL_BIN = '/usr/bin/etcdctl';
@@ -543,6 +545,72 @@ describe('AuthorityRewriter', () => {
   });
 });
 
+describe('ClientPrefaceSniffer', () => {
+  const SETTINGS_ACK = frame(0x4, 0x1, 0, Buffer.alloc(0));
+  const PING = frame(0x6, 0, 0, Buffer.from('pingpong'));
+  const HEADERS = frame(0x1, 0x4, 1, requestBlock('127.0.0.1:2379', '/a'));
+
+  /** Feeds `input` in chunks; returns the replies sent and the final verdict. */
+  function sniff(input: Buffer, chunkSize = input.length): { replies: Buffer; last: PrefaceVerdict } {
+    const sniffer = new ClientPrefaceSniffer();
+    const replies: Buffer[] = [];
+    let last: PrefaceVerdict = { kind: 'more' };
+    for (let off = 0; off < input.length && last.kind === 'more'; off += chunkSize) {
+      last = sniffer.push(input.subarray(off, off + chunkSize));
+      if (last.reply) replies.push(last.reply);
+    }
+    return { replies: Buffer.concat(replies), last };
+  }
+
+  it('sends the server preface, keeps the ACK of it and PINGs from the server, and decides after the first header block', () => {
+    const input = Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS, WINDOW_UPDATE, PING, SETTINGS_ACK, HEADERS, DATA(1, 'body', 0x1)]);
+    const expectedForward = Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS, WINDOW_UPDATE, HEADERS, DATA(1, 'body', 0x1)]);
+    const expectedReplies = Buffer.concat([EMPTY_SETTINGS_FRAME, frame(0x6, 0x1, 0, Buffer.from('pingpong'))]);
+    for (const size of [input.length, 1, 7, 9, 24, 25]) {
+      const { replies, last } = sniff(input, size);
+      if (size === input.length) {
+        expect(last.kind).toBe('ready');
+        expect(last.kind === 'ready' && last.forward.equals(expectedForward)).toBe(true);
+        expect(replies.equals(expectedReplies)).toBe(true);
+      } else {
+        // Decided as soon as the header block is complete; what follows is the caller's to forward.
+        expect(last.kind, `chunk ${size}`).toBe('ready');
+        const forward = last.kind === 'ready' ? last.forward : Buffer.alloc(0);
+        expect(expectedForward.subarray(0, forward.length).equals(forward), `chunk ${size}`).toBe(true);
+        expect(forward.length).toBeGreaterThanOrEqual(expectedForward.length - DATA(1, 'body', 0x1).length);
+        expect(replies.equals(expectedReplies), `chunk ${size}`).toBe(true);
+      }
+    }
+  });
+
+  it('waits for the ACK of its SETTINGS even when the header block came first', () => {
+    const sniffer = new ClientPrefaceSniffer();
+    expect(sniffer.push(Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS, HEADERS]))).toEqual({ kind: 'more', reply: EMPTY_SETTINGS_FRAME });
+    expect(sniffer.awaitingSettingsAck).toBe(true);
+    const last = sniffer.push(Buffer.concat([DATA(1, 'x'), SETTINGS_ACK]));
+    expect(last.kind).toBe('ready');
+    expect(last.kind === 'ready' && last.forward.equals(Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS, HEADERS, DATA(1, 'x')]))).toBe(true);
+  });
+
+  it('waits for CONTINUATIONs, and drops clients that break the header-block rules', () => {
+    const block = requestBlock('127.0.0.1:2379', '/p');
+    const sniffer = new ClientPrefaceSniffer();
+    sniffer.push(Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS_ACK, frame(0x1, 0, 3, block.subarray(0, 4))]));
+    expect(sniffer.push(frame(0x9, 0x4, 3, block.subarray(4))).kind).toBe('ready');
+    const start = Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS]);
+    const feed = (...frames: Buffer[]) => () => new ClientPrefaceSniffer().push(Buffer.concat([start, ...frames]));
+    expect(feed(frame(0x9, 0x4, 1, block))).toThrow(Http2FrameError); // CONTINUATION without HEADERS
+    expect(feed(frame(0x1, 0, 1, block), DATA(1, 'x'))).toThrow(Http2FrameError); // interleaved frame
+    expect(feed(frame(0x1, 0x4, 0, block))).toThrow(Http2FrameError); // stream 0
+    expect(() => new ClientPrefaceSniffer(100).push(Buffer.concat([start, DATA(1, 'y'.repeat(200))]))).toThrow(Http2FrameError);
+  });
+
+  it('hands a non-HTTP/2 stream over at once, untouched and unanswered', () => {
+    const http1 = Buffer.from('GET / HTTP/1.1\r\n\r\n');
+    expect(new ClientPrefaceSniffer().push(http1)).toEqual({ kind: 'ready', forward: http1 });
+  });
+});
+
 // ---------------------------------------------------------------------------
 // End to end
 // ---------------------------------------------------------------------------
@@ -699,6 +767,8 @@ describe('listenWithLenientAuthority (end to end)', () => {
     const big = 'z'.repeat(300_000);
     const results = await Promise.all(Array.from({ length: 10 }, () => echo(c, big)));
     expect(results.every((r) => r.body === big)).toBe(true);
+    // Handed to HTTP/2 as the raw socket: nothing of ours in its path.
+    expect(served.connections()).toEqual({ direct: 1, rewritten: 0 });
   });
 
   it('repairs a URL :authority sent by a grpc-js client (rewriting mode)', async () => {
@@ -722,6 +792,7 @@ describe('listenWithLenientAuthority (end to end)', () => {
     const big = 'q'.repeat(200_000);
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => echo(c, `${i}${big}`)));
     expect(results.map((r) => r.body)).toEqual(Array.from({ length: 10 }, (_, i) => `${i}${big}`));
+    expect(served.connections()).toEqual({ direct: 0, rewritten: 1 });
   });
 
   it('drops a connection with a malformed header block without affecting others', async () => {

@@ -14,7 +14,9 @@
  *     HpackEncoder (never touches the dynamic table).
  *  2. Authority validation/repair (RFC 3986 §3.2).
  *  3. AuthorityRewriter: a pure, incremental HTTP/2 client-stream rewriter
- *     (bytes in, bytes out; no sockets).
+ *     (bytes in, bytes out; no sockets). 3b. ClientPrefaceSniffer: holds a
+ *     connection's bytes until its first header block, so connections that
+ *     need no repair go to Node's HTTP/2 as the raw socket.
  *  4. Thin net/grpc-js glue: listenWithLenientAuthority().
  *
  * Header names/values are handled as latin1 strings: latin1 maps bytes 1:1 to
@@ -766,6 +768,116 @@ export function encodeHeaderFrames(streamId: number, endStream: boolean, block: 
 }
 
 // ===========================================================================
+// 3b. Looking at the first header block before Node's HTTP/2 sees the socket
+// ===========================================================================
+
+const FRAME_SETTINGS = 0x4;
+const FRAME_PING = 0x6;
+const FLAG_ACK = 0x1;
+/** The server preface: a SETTINGS frame with no parameters (every setting at its default). */
+export const EMPTY_SETTINGS_FRAME = Buffer.from([0, 0, 0, FRAME_SETTINGS, 0, 0, 0, 0, 0]);
+const SETTINGS_ACK_TIMEOUT_MS = 10_000;
+
+export type PrefaceVerdict =
+  /** Not yet: send `reply` (if any) to the client and feed more bytes. */
+  | { kind: 'more'; reply?: Buffer }
+  /** Decided: `forward` is every client byte so far for the HTTP/2 server, minus what we answered ourselves. */
+  | { kind: 'ready'; reply?: Buffer; forward: Buffer };
+
+/**
+ * Holds a new connection's client bytes until its first header block is complete, so the
+ * front can decide whether the connection needs rewriting at all. Almost none do (only clients
+ * sending a URL as :authority, like etcdctl 3.4), and those that do not are handed to Node's
+ * HTTP/2 as the raw socket, which it then reads natively instead of through a JS stream.
+ *
+ * gRPC clients send no request before the server's SETTINGS, and Node's HTTP/2 does not see the
+ * socket yet, so the sniffer sends the server preface itself: an empty SETTINGS (the defaults;
+ * Node's own SETTINGS follow once it has the socket). The client's ACK of it, and the answer to
+ * any PING meanwhile, never reach Node, which would see them as unsolicited.
+ */
+export class ClientPrefaceSniffer {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private prefaceSeen = false;
+  private settingsAcked = false;
+  private headerBlockDone = false;
+  /** Stream of a HEADERS frame whose CONTINUATIONs are still to come. */
+  private openBlockStream: number | undefined;
+
+  constructor(private readonly maxBytes = 1024 * 1024) {}
+
+  /** The header block is in but the client has not acknowledged our SETTINGS (RFC 9113 §6.5.3 says it must). */
+  get awaitingSettingsAck(): boolean {
+    return this.headerBlockDone && !this.settingsAcked;
+  }
+
+  push(chunk: Buffer): PrefaceVerdict {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const replies: Buffer[] = [];
+    if (!this.prefaceSeen) {
+      const have = Math.min(this.pending.length, HTTP2_CLIENT_PREFACE.length);
+      if (!this.pending.subarray(0, have).equals(HTTP2_CLIENT_PREFACE.subarray(0, have))) {
+        // Not HTTP/2 with prior knowledge: Node rejects it the way it always does.
+        return { kind: 'ready', forward: this.pending };
+      }
+      if (have < HTTP2_CLIENT_PREFACE.length) return { kind: 'more' };
+      this.keep(this.pending.subarray(0, have));
+      this.pending = this.pending.subarray(have);
+      this.prefaceSeen = true;
+      replies.push(EMPTY_SETTINGS_FRAME);
+    }
+    let off = 0;
+    while (this.pending.length - off >= FRAME_HEADER_LENGTH) {
+      const length = this.pending.readUIntBE(off, 3);
+      if (this.pending.length - off < FRAME_HEADER_LENGTH + length) break;
+      const type = this.pending[off + 3] ?? 0;
+      const flags = this.pending[off + 4] ?? 0;
+      const streamId = this.pending.readUInt32BE(off + 5) & 0x7fffffff;
+      const frame = this.pending.subarray(off, off + FRAME_HEADER_LENGTH + length);
+      off += frame.length;
+      if (type === FRAME_SETTINGS && flags & FLAG_ACK && !this.settingsAcked && streamId === 0 && length === 0) {
+        this.settingsAcked = true; // our EMPTY_SETTINGS_FRAME's
+      } else if (type === FRAME_PING && !(flags & FLAG_ACK) && streamId === 0 && length === 8) {
+        const ack = Buffer.from(frame);
+        ack[4] = FLAG_ACK;
+        replies.push(ack);
+      } else {
+        this.checkHeaderSequence(type, flags, streamId);
+        this.keep(frame);
+      }
+    }
+    this.pending = Buffer.from(this.pending.subarray(off));
+    if (this.keptBytes + this.pending.length > this.maxBytes) throw new Http2FrameError('no complete header block in the first bytes');
+    const reply = replies.length === 0 ? undefined : Buffer.concat(replies);
+    if (!this.headerBlockDone || !this.settingsAcked) return reply ? { kind: 'more', reply } : { kind: 'more' };
+    const forward = Buffer.concat([...this.kept, this.pending]);
+    return reply ? { kind: 'ready', reply, forward } : { kind: 'ready', forward };
+  }
+
+  /** The header-block rules AuthorityRewriter enforces too, so a broken client is dropped at once. */
+  private checkHeaderSequence(type: number, flags: number, streamId: number): void {
+    if (this.openBlockStream !== undefined && (type !== FRAME_CONTINUATION || streamId !== this.openBlockStream)) {
+      throw new Http2FrameError('expected CONTINUATION of the open header block');
+    }
+    if (type !== FRAME_HEADERS && type !== FRAME_CONTINUATION) return;
+    if (type === FRAME_CONTINUATION && this.openBlockStream === undefined) throw new Http2FrameError('CONTINUATION without an open header block');
+    if (streamId === 0) throw new Http2FrameError('header frame on stream 0');
+    if (flags & FLAG_END_HEADERS) {
+      this.openBlockStream = undefined;
+      this.headerBlockDone = true;
+    } else {
+      this.openBlockStream = streamId;
+    }
+  }
+
+  private keep(bytes: Buffer): void {
+    this.kept.push(bytes);
+    this.keptBytes += bytes.length;
+  }
+}
+
+// ===========================================================================
 // 4. net / grpc-js glue
 // ===========================================================================
 
@@ -776,11 +888,14 @@ export function encodeHeaderFrames(streamId: number, endStream: boolean, block: 
 class RewritingSocket extends Duplex {
   private pausedForBackpressure = false;
 
+  /** `first`: what the rewriter already made of the bytes read before this socket existed. */
   constructor(
     private readonly socket: net.Socket,
     rewriter: AuthorityRewriter,
+    first: Buffer,
   ) {
     super({ allowHalfOpen: false });
+    if (first.length > 0) this.push(first);
     socket.on('data', (chunk: Buffer) => {
       let out: Buffer;
       try {
@@ -837,6 +952,8 @@ class RewritingSocket extends Duplex {
 export interface LenientAuthorityServer {
   /** The bound TCP port. */
   port: number;
+  /** Connections handed to HTTP/2 as they are, and those whose header blocks are rewritten. */
+  connections(): { direct: number; rewritten: number };
   /** Stops accepting, ends open connections, and resolves once the listener is closed. */
   close(): Promise<void>;
 }
@@ -855,17 +972,55 @@ export async function listenWithLenientAuthority(
   const sockets = new Set<net.Socket>();
   let fallbackAuthority = formatAuthority(host, port);
 
+  // Decided once the first header block is in (ClientPrefaceSniffer): a connection that needs
+  // no repair goes to Node's HTTP/2 as the raw socket, the others through a RewritingSocket.
+  const counts = { direct: 0, rewritten: 0 };
+  const handOff = (socket: net.Socket, forward: Buffer): void => {
+    const rewriter = new AuthorityRewriter({ fallbackAuthority });
+    try {
+      const first = rewriter.push(forward);
+      if (rewriter.mode === 'passthrough') {
+        socket.unshift(forward);
+        injector.injectConnection(socket);
+        counts.direct++;
+      } else {
+        injector.injectConnection(new RewritingSocket(socket, rewriter, first));
+        socket.resume();
+        counts.rewritten++;
+      }
+    } catch {
+      // Malformed client stream: drop just this connection.
+      socket.destroy();
+    }
+  };
+
   const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    // Until the Duplex owns the socket's errors, never let one go unhandled.
+    // Until HTTP/2 owns the socket's errors, never let one go unhandled.
     socket.on('error', () => socket.destroy());
-    const duplex = new RewritingSocket(socket, new AuthorityRewriter({ fallbackAuthority }));
-    try {
-      injector.injectConnection(duplex);
-    } catch {
-      duplex.destroy();
-    }
+    const sniffer = new ClientPrefaceSniffer();
+    let ackTimer: NodeJS.Timeout | undefined;
+    const onData = (chunk: Buffer): void => {
+      let verdict: PrefaceVerdict;
+      try {
+        verdict = sniffer.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      if (verdict.reply) socket.write(verdict.reply);
+      if (verdict.kind === 'more') {
+        // A client that never acknowledges SETTINGS is broken (SETTINGS_TIMEOUT): drop it.
+        if (sniffer.awaitingSettingsAck && !ackTimer) ackTimer = setTimeout(() => socket.destroy(), SETTINGS_ACK_TIMEOUT_MS).unref();
+        return;
+      }
+      clearTimeout(ackTimer);
+      socket.off('data', onData);
+      socket.pause();
+      handOff(socket, verdict.forward);
+    };
+    socket.on('data', onData);
   });
 
   await new Promise<void>((resolvePromise, reject) => {
@@ -885,6 +1040,7 @@ export async function listenWithLenientAuthority(
   let closing: Promise<void> | undefined;
   return {
     port: boundPort,
+    connections: () => ({ ...counts }),
     close(): Promise<void> {
       closing ??= new Promise<void>((resolvePromise) => {
         server.close(() => resolvePromise());
