@@ -121,6 +121,34 @@ describe('RawNode', () => {
     expect(dec((prop?.entries[0] as { data: Uint8Array }).data)).toBe('fwd');
   });
 
+  it('proposeBatch appends the entries together and forwards them in one MsgProp', () => {
+    const { node, storage, applied } = singleNode();
+    node.campaign();
+    handleReady(node, storage, applied);
+    node.proposeBatch([enc('a'), enc('b'), enc('c')]);
+    const rd = handleReady(node, storage, applied);
+    expect(rd.entries.map((e) => [dec(e.data), e.index])).toEqual([
+      ['a', 3],
+      ['b', 4],
+      ['c', 5],
+    ]);
+    expect(applied).toEqual(['a', 'b', 'c']);
+
+    const fstore = new MemoryStorage();
+    const follower = new RawNode(config('2', fstore));
+    follower.bootstrap([
+      { id: '1', context: new Uint8Array() },
+      { id: '2', context: new Uint8Array() },
+    ]);
+    handleReady(follower, fstore);
+    expect(() => follower.proposeBatch([enc('x'), enc('y')])).toThrow(ProposalDroppedError); // no leader: all or none
+    follower.step(newMessage({ type: MessageType.Heartbeat, from: '1', to: '2', term: 3, commit: 0 }));
+    follower.proposeBatch([enc('x'), enc('y')]);
+    const props = follower.ready().messages.filter((m) => m.type === MessageType.Prop);
+    expect(props).toHaveLength(1);
+    expect(props[0]?.entries.map((e) => dec(e.data))).toEqual(['x', 'y']);
+  });
+
   it('ignores local message types and unknown responders from the network', () => {
     const { node } = singleNode();
     node.step(newMessage({ type: MessageType.Hup, from: '9', to: '1' }));

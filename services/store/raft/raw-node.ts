@@ -93,7 +93,16 @@ export class RawNode {
 
   /** Proposes data for the log. Throws ProposalDroppedError if it cannot be proposed right now. */
   propose(data: Uint8Array): void {
-    this.raft.step(newMessage({ type: MessageType.Prop, from: this.raft.id, entries: [normalEntry(data)] }));
+    this.proposeBatch([data]);
+  }
+
+  /**
+   * Proposes several entries as one MsgProp: the leader appends them together and sends them
+   * to each follower in one MsgApp, where one proposal each would cost a message (and a response)
+   * per entry. All or none: throws ProposalDroppedError if they cannot be proposed right now.
+   */
+  proposeBatch(data: readonly Uint8Array[]): void {
+    this.raft.step(newMessage({ type: MessageType.Prop, from: this.raft.id, entries: data.map((d) => normalEntry(d)) }));
   }
 
   /** Proposes a membership change; apply it when it comes out committed. */

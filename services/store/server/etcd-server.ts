@@ -26,6 +26,7 @@ import type { Backend, MvccStore, PendingChanges } from '../mvcc/index.js';
 import { MvccStore as MvccStoreClass, CompactedError, FutureRevisionError, startWatchPump } from '../mvcc/index.js';
 import type { RawNode, MemoryStorage } from '../raft/index.js';
 import { decodeConfChange, ProposalDroppedError } from '../raft/index.js';
+import { coalesceMessages } from './coalesce.js';
 import type { ConfState, Entry, Message, Ready } from '../raft/types.js';
 import { ConfChangeType, EntryType, MessageType, None, StateType } from '../raft/types.js';
 import type { Snapshotter, Wal } from '../wal/index.js';
@@ -153,6 +154,9 @@ export class EtcdServer extends EventEmitter {
   private readonly bootId = randomBytes(6).toString('hex');
   /** Proposals awaiting their apply, with the leader they were handed to. */
   private readonly waits = new Map<string, Waiter<ApplyOutcome> & { leader: MemberId }>();
+  /** Client proposals not yet stepped into Raft: flushProposals() hands them over together. */
+  private readonly proposalQueue: { id: string; data: Uint8Array }[] = [];
+  private proposalFlushPending = false;
   private readonly appliedWaiters: { index: number; w: Waiter<void> }[] = [];
   private readonly leaderWaiters: Waiter<void>[] = [];
   private pendingReads: Waiter<void>[] = [];
@@ -291,7 +295,9 @@ export class EtcdServer extends EventEmitter {
 
   private async runLoop(): Promise<void> {
     try {
-      while (!this.stopped && this.raft.hasReady()) {
+      while (!this.stopped) {
+        this.flushProposals();
+        if (!this.raft.hasReady()) break;
         await this.handleReady(this.raft.ready());
       }
     } catch (err) {
@@ -355,7 +361,7 @@ export class EtcdServer extends EventEmitter {
   }
 
   private sendMessages(messages: Message[]): void {
-    if (messages.length > 0) this.transport.send(messages.map((m) => this.withSnapshotStatus(m)));
+    if (messages.length > 0) this.transport.send(coalesceMessages(messages).map((m) => this.withSnapshotStatus(m)));
   }
 
   /**
@@ -652,6 +658,7 @@ export class EtcdServer extends EventEmitter {
   private failAll(err: EtcdError): void {
     for (const w of this.waits.values()) w.reject(err);
     this.waits.clear();
+    this.proposalQueue.length = 0;
     for (const a of this.appliedWaiters.splice(0)) a.w.reject(err);
     for (const w of this.leaderWaiters.splice(0)) w.reject(err);
     for (const w of this.pendingReads.splice(0)) w.reject(err);
@@ -678,7 +685,46 @@ export class EtcdServer extends EventEmitter {
     const data = encodeRequest({ id, ...body });
     if (data.length > this.cfg.maxRequestBytes) throw Errors.requestTooLarge();
     await this.waitForLeader(this.electionMs() * 2);
-    return this.awaitApply(id, () => this.raft.propose(data));
+    const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject, leader: this.lead }));
+    this.proposalQueue.push({ id, data });
+    this.scheduleProposals();
+    return withTimeout(result, this.cfg.requestTimeoutMs, () => {
+      this.waits.delete(id);
+      return Errors.timeout();
+    });
+  }
+
+  /**
+   * Starts the Ready loop for queued proposals once the event loop has delivered every request
+   * that arrived with this one (setImmediate), so a burst becomes one batch. A running loop
+   * takes them on its next turn.
+   */
+  private scheduleProposals(): void {
+    if (this.processing || this.proposalFlushPending) return;
+    this.proposalFlushPending = true;
+    setImmediate(() => {
+      this.proposalFlushPending = false;
+      this.schedule();
+    });
+  }
+
+  /**
+   * Steps the proposals queued since the last Ready as one batch (RawNode.proposeBatch). Under
+   * load they arrive while a Ready is being persisted, and their messages could not leave
+   * before the next Ready anyway, so waiting for it costs no latency.
+   */
+  private flushProposals(): void {
+    if (this.proposalQueue.length === 0) return;
+    const batch = this.proposalQueue.splice(0);
+    try {
+      this.raft.proposeBatch(batch.map((p) => p.data));
+    } catch (err) {
+      const reason = err instanceof ProposalDroppedError ? Errors.noLeader() : err instanceof Error ? err : new Error(String(err));
+      for (const p of batch) {
+        this.waits.get(p.id)?.reject(reason);
+        this.waits.delete(p.id);
+      }
+    }
   }
 
   private nextRequestId(): string {
