@@ -35,11 +35,18 @@ describe('API behaviour for the scheduler and controllers', () => {
   }, 60_000);
 
   it('pods/binding sets spec.nodeName and PodScheduled=True once; a second binding is 409', async () => {
-    await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: NS }, spec: { containers: [{ name: 'c', image: 'mesh/demo:a' }] } });
+    const created = await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: NS, labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'mesh/demo:a' }] } });
     const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me', namespace: NS }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } };
     await client.create(Resources.pods, binding, { subresource: 'binding' });
     const pod = await client.get(Resources.pods, 'bind-me', { namespace: NS });
     expect((pod.spec as Record<string, unknown>).nodeName).toBe('node-1');
+    // As in Kubernetes, whose binding registry writes storage directly: the pod's managedFields
+    // (here the creator's entry only) are left as they were, and the rest of metadata too.
+    expect(created.metadata.managedFields).toHaveLength(1);
+    expect(pod.metadata.managedFields).toEqual(created.metadata.managedFields);
+    expect(pod.metadata.labels).toEqual({ app: 'b' });
+    expect(pod.metadata.uid).toBe(created.metadata.uid);
+    expect(Number(pod.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
     const conditions = (pod.status as Record<string, unknown>).conditions as Array<Record<string, unknown>>;
     expect(conditions.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'True' });
     const again = await failure(client.create(Resources.pods, { ...binding, target: { kind: 'Node', name: 'node-2' } }, { subresource: 'binding' }));
