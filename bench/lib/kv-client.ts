@@ -7,6 +7,7 @@ import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { createEtcdClient } from '../../lib/grpc/etcd-proto.js';
 import type { EtcdGrpcClient } from '../../lib/grpc/etcd-proto.js';
+import { varintSize, writeVarint } from '../../lib/protobuf-wire.js';
 
 export type ClientKind = 'grpc-js' | 'h2';
 export const CLIENT_KINDS: readonly ClientKind[] = ['h2', 'grpc-js'];
@@ -64,24 +65,6 @@ class GrpcJsKvClient implements KvClient {
 // ---------------------------------------------------------------------------------------------
 // Minimal protobuf
 // ---------------------------------------------------------------------------------------------
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, off: number, n: number): number {
-  while (n >= 0x80) {
-    buf[off++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[off++] = n;
-  return off;
-}
 
 /** A gRPC message frame (flag byte, 4-byte length) around a message of length-delimited fields. */
 function frame(fields: [tag: number, bytes: Buffer][], tail: number[] = []): Buffer {

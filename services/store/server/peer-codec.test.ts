@@ -1,26 +1,14 @@
 // The hand-written peer codec against protobufjs reading store.proto: each reads the other's
 // bytes as the same batch, so the two stay interchangeable on the wire.
 import { describe, expect, it } from 'vitest';
+import { newMessage } from '../raft/message.js';
 import type { Message } from '../raft/types.js';
 import { MessageType } from '../raft/types.js';
 import { storeProtoTypes } from './codec.js';
 import { decodeMessageBatch, encodeMessageBatch, PeerDecodeError } from './peer-codec.js';
 
 function message(over: Partial<Message>): Message {
-  return {
-    type: MessageType.App,
-    to: '8e9e05c52164694d',
-    from: 'fd422379fda50e48',
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: Buffer.alloc(0),
-    ...over,
-  };
+  return newMessage({ type: MessageType.App, to: '8e9e05c52164694d', from: 'fd422379fda50e48', context: Buffer.alloc(0), ...over });
 }
 
 const samples: Message[] = [

@@ -3,6 +3,8 @@
 // fromObject/toObject conversions plus Long objects for uint64 cost the leader about a tenth of
 // its CPU under write load. The bytes are the same protobuf wire format (checked against
 // protobufjs in peer-codec.test.ts), so the .proto stays the contract.
+import { varintSize, writeVarint } from '../../../lib/protobuf-wire.js';
+import { newMessage } from '../raft/message.js';
 import type { ConfState, Entry, EntryType, Message, MessageType, Snapshot } from '../raft/types.js';
 
 const WIRE_VARINT = 0;
@@ -12,15 +14,6 @@ const WIRE_FIXED32 = 5;
 
 export class PeerDecodeError extends Error {
   override name = 'PeerDecodeError';
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
 }
 
 function tagSize(field: number): number {
@@ -45,12 +38,7 @@ class Writer {
   constructor(readonly buf: Buffer) {}
 
   varint(n: number): void {
-    // Division, not shifts: shifts truncate to 32 bits and indexes may exceed that.
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    this.buf[this.pos++] = n;
+    this.pos = writeVarint(this.buf, this.pos, n);
   }
 
   tag(field: number, wire: number): void {
@@ -327,19 +315,7 @@ function readSnapshot(r: Reader): Snapshot | undefined {
 }
 
 function readMessage(r: Reader): Message {
-  const m: Message = {
-    type: 0 as MessageType,
-    to: '',
-    from: '',
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: Buffer.alloc(0),
-  };
+  const m = newMessage({ type: 0 as MessageType, to: '', from: '', context: Buffer.alloc(0) });
   while (!r.done) {
     const tag = r.varint();
     const field = Math.floor(tag / 8);
