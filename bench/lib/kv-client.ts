@@ -3,10 +3,10 @@
 //  - 'h2': a minimal gRPC-over-HTTP/2 client on node:http2 with hand-encoded protobuf. It costs
 //    the load generator far less CPU per request than grpc-js, which matters when the client
 //    and the servers share a few cores. Both speak the same wire protocol to the servers.
-import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { createEtcdClient } from '../../lib/grpc/etcd-proto.js';
 import type { EtcdGrpcClient } from '../../lib/grpc/etcd-proto.js';
+import { H2UnaryChannel } from '../../lib/grpc/h2-unary.js';
 import { varintSize, writeVarint } from '../../lib/protobuf-wire.js';
 
 export type ClientKind = 'grpc-js' | 'h2';
@@ -66,14 +66,12 @@ class GrpcJsKvClient implements KvClient {
 // Minimal protobuf
 // ---------------------------------------------------------------------------------------------
 
-/** A gRPC message frame (flag byte, 4-byte length) around a message of length-delimited fields. */
-function frame(fields: [tag: number, bytes: Buffer][], tail: number[] = []): Buffer {
+/** A message of length-delimited fields (one-byte tags), then `tail`'s raw bytes. */
+function message(fields: [tag: number, bytes: Buffer][], tail: number[] = []): Buffer {
   let len = tail.length;
   for (const [, b] of fields) len += 1 + varintSize(b.length) + b.length;
-  const out = Buffer.allocUnsafe(5 + len);
-  out[0] = 0;
-  out.writeUInt32BE(len, 1);
-  let off = 5;
+  const out = Buffer.allocUnsafe(len);
+  let off = 0;
   for (const [tag, b] of fields) {
     out[off++] = tag;
     off = writeVarint(out, off, b.length);
@@ -144,127 +142,31 @@ function bytesFields(buf: Buffer, start: number, end: number, want: number): [nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// gRPC over node:http2
+// gRPC over node:http2 (lib/grpc/h2-unary.ts)
 // ---------------------------------------------------------------------------------------------
 
-export class GrpcStatusError extends Error {
-  constructor(
-    readonly code: number,
-    details: string,
-  ) {
-    super(`${grpc.status[code] ?? code}: ${details}`);
-  }
-}
-
-const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE, HTTP2_HEADER_STATUS } = http2.constants;
-
 class H2KvClient implements KvClient {
-  private session!: http2.ClientHttp2Session;
-  private connected!: Promise<void>;
-  private closed = false;
+  private readonly channel: H2UnaryChannel;
 
   constructor(readonly endpoint: string) {
-    this.connect();
+    this.channel = new H2UnaryChannel([endpoint], { maxReceiveBytes: 64 * 1024 * 1024 });
   }
 
-  private connect(): void {
-    const session = http2.connect(`http://${this.endpoint}`);
-    this.session = session;
-    this.connected = new Promise((resolve, reject) => {
-      session.once('connect', () => resolve());
-      session.once('error', reject);
-    });
-    // A session error also fails the streams in flight (they report it); keep it from being
-    // an uncaught 'error' event.
-    session.on('error', () => {});
-    this.connected.catch(() => {});
-  }
-
-  async ready(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`h2: no connection to ${this.endpoint} in ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([this.connected, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  ready(timeoutMs: number): Promise<void> {
+    return this.channel.ready(timeoutMs);
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.session.close();
+    this.channel.close();
   }
 
-  /** One unary call; resolves to the reply message (without the gRPC frame header). */
   private call(path: string, body: Buffer, timeoutMs: number): Promise<Buffer> {
-    // A connection the server closed (GOAWAY, reset) is replaced, as a gRPC channel would.
-    if (!this.closed && (this.session.closed || this.session.destroyed)) this.connect();
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const chunks: Buffer[] = [];
-      let status: number | undefined;
-      let message = '';
-      const stream = this.session.request({
-        [HTTP2_HEADER_METHOD]: 'POST',
-        [HTTP2_HEADER_PATH]: path,
-        [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
-        [HTTP2_HEADER_TE]: 'trailers',
-        'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
-      });
-      const timer = setTimeout(() => {
-        finish(new GrpcStatusError(grpc.status.DEADLINE_EXCEEDED, 'deadline exceeded (client)'));
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-      }, timeoutMs);
-      const finish = (err: Error | undefined, value?: Buffer): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve(value as Buffer);
-      };
-      const readStatus = (h: http2.IncomingHttpHeaders): void => {
-        const s = h['grpc-status'];
-        if (s !== undefined) status = Number(s);
-        const m = h['grpc-message'];
-        if (typeof m === 'string') message = decodeURIComponent(m);
-      };
-      stream.on('response', (h) => {
-        const httpStatus = h[HTTP2_HEADER_STATUS];
-        if (Number(httpStatus) !== 200) {
-          finish(new GrpcStatusError(grpc.status.UNKNOWN, `HTTP status ${String(httpStatus)}`));
-          return;
-        }
-        readStatus(h); // a trailers-only reply carries the status here
-      });
-      stream.on('trailers', readStatus);
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', (err: Error) => finish(err));
-      stream.on('close', () => {
-        if (status === undefined) {
-          finish(new GrpcStatusError(grpc.status.UNAVAILABLE, `stream closed without a status (rst ${stream.rstCode ?? '?'})`));
-          return;
-        }
-        if (status !== grpc.status.OK) {
-          finish(new GrpcStatusError(status, message));
-          return;
-        }
-        const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-        if (data.length < 5 || data[0] !== 0 || data.readUInt32BE(1) !== data.length - 5) {
-          finish(new GrpcStatusError(grpc.status.INTERNAL, `bad reply frame of ${data.length} bytes`));
-          return;
-        }
-        finish(undefined, data.subarray(5));
-      });
-      stream.end(body);
-    });
+    return this.channel.call(path, body, Date.now() + timeoutMs);
   }
 
   async put(key: Buffer, value: Buffer, timeoutMs: number): Promise<number> {
     // PutRequest: key = 1, value = 2.
-    const reply = await this.call('/etcdserverpb.KV/Put', frame([[0x0a, key], [0x12, value]]), timeoutMs);
+    const reply = await this.call('/etcdserverpb.KV/Put', message([[0x0a, key], [0x12, value]]), timeoutMs);
     // PutResponse: header = 1; ResponseHeader: revision = 3.
     const header = bytesFields(reply, 0, reply.length, 1)[0];
     return header ? varintField(reply, header[0], header[1], 3) : 0;
@@ -272,7 +174,7 @@ class H2KvClient implements KvClient {
 
   async range(key: Buffer, serializable: boolean, timeoutMs: number): Promise<number[]> {
     // RangeRequest: key = 1, serializable = 7 (varint, tag 0x38).
-    const reply = await this.call('/etcdserverpb.KV/Range', frame([[0x0a, key]], serializable ? [0x38, 1] : []), timeoutMs);
+    const reply = await this.call('/etcdserverpb.KV/Range', message([[0x0a, key]], serializable ? [0x38, 1] : []), timeoutMs);
     // RangeResponse: kvs = 2; KeyValue: value = 5.
     return bytesFields(reply, 0, reply.length, 2).map(([s, e]) => {
       const v = bytesFields(reply, s, e, 5)[0];

@@ -662,6 +662,34 @@ describe('wire compatibility with a real etcd 3.4 server', () => {
     }
   });
 
+  it('unary calls over the plain HTTP/2 channel (unaryEndpoints) answer as grpc-js does', async () => {
+    const light = createEtcdClient(endpoint, undefined, {}, { unaryEndpoints: [endpoint] });
+    try {
+      const prefix = { key: b('/r/'), range_end: prefixEnd('/r/') };
+      expect(await light.KV.Range(prefix)).toEqual(await client.KV.Range(prefix));
+      const txn = {
+        compare: [{ key: b('/r/a'), target: 'MOD' as const, result: 'EQUAL' as const, mod_revision: 1 }],
+        success: [{ request_put: { key: b('/r/a'), value: b('never') } }],
+        failure: [{ request_range: { key: b('/r/a') } }],
+      };
+      const viaLight = await light.KV.Txn(txn, { deadline: Date.now() + 5000 });
+      const viaGrpcJs = await client.KV.Txn(txn);
+      expect(viaLight.succeeded).toBe(false);
+      expect({ ...viaLight, header: undefined }).toEqual({ ...viaGrpcJs, header: undefined });
+      // Errors: the same code, details and message a grpc-js caller sees.
+      const fail = async (c: typeof client): Promise<unknown> => c.KV.Range({ key: b('/w/a'), revision: 10 }).then(() => undefined, (err: unknown) => err);
+      const [lightErr, grpcErr] = [await fail(light), await fail(client)] as { code: number; details: string; message: string }[];
+      expect({ code: lightErr?.code, details: lightErr?.details, message: lightErr?.message }).toEqual({
+        code: grpcErr?.code,
+        details: grpcErr?.details,
+        message: grpcErr?.message,
+      });
+      expect(lightErr?.code).toBe(grpc.status.OUT_OF_RANGE);
+    } finally {
+      light.close();
+    }
+  });
+
   it('Maintenance.HashKV and Hash', async () => {
     const h1 = await client.Maintenance.HashKV({ revision: 0 });
     expectFields(h1, { header: true, hash: true, compact_revision: true });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './etcd-types.js';
+import { H2UnaryChannel } from './h2-unary.js';
 import type { Sendable } from './etcd-types.js';
 
 export type * from './etcd-types.js';
@@ -343,8 +344,15 @@ export function createEtcdClient(
   target: string,
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   channelOptions: grpc.ChannelOptions = {},
+  light?: { unaryEndpoints: readonly string[] },
 ): EtcdGrpcClient {
   const client = new grpc.Client(target, credentials, channelOptions);
+  // Plaintext unary calls without metadata may go over a plain HTTP/2 channel (h2-unary.ts).
+  const unary = light
+    ? new H2UnaryChannel(light.unaryEndpoints, {
+        maxReceiveBytes: (channelOptions['grpc.max_receive_message_length'] as number | undefined) ?? 4 * 1024 * 1024,
+      })
+    : undefined;
   const services: Record<string, Record<string, unknown>> = {};
   for (const serviceName of ETCD_SERVICE_NAMES) {
     const definition = etcdService(serviceName);
@@ -352,11 +360,18 @@ export function createEtcdClient(
     for (const methodName of ETCD_SERVICE_METHODS[serviceName]) {
       const def = definition[methodName];
       if (def === undefined) throw new Error(`etcd protos: ${serviceName}.${methodName} missing`);
-      methods[methodName] = makeClientMethod(client, def);
+      methods[methodName] = makeClientMethod(client, def, unary);
     }
     services[serviceName] = methods;
   }
-  const result = { ...services, grpcClient: client, close: () => client.close() };
+  const result = {
+    ...services,
+    grpcClient: client,
+    close: () => {
+      unary?.close();
+      client.close();
+    },
+  };
   // The loop above built exactly one function per (service, method) of
   // ETCD_SERVICE_METHODS, each with the calling convention of EtcdClientMethod.
   return result as unknown as EtcdGrpcClient;
@@ -365,6 +380,7 @@ export function createEtcdClient(
 function makeClientMethod(
   client: grpc.Client,
   def: grpc.MethodDefinition<unknown, unknown>,
+  unary: H2UnaryChannel | undefined,
 ): (...args: unknown[]) => unknown {
   const serialize = (value: unknown): Buffer => def.requestSerialize(value);
   const deserialize = (bytes: Buffer): unknown => def.responseDeserialize(bytes);
@@ -387,12 +403,18 @@ function makeClientMethod(
   if (def.requestStream) {
     throw new Error(`etcd protos: client-streaming RPC ${def.path} is not supported`);
   }
-  return (request: unknown, options?: unknown) =>
-    new Promise<unknown>((resolvePromise, reject) => {
-      const [metadata, callOptions] = callArgs(options as EtcdCallOptions | undefined);
+  return (request: unknown, options?: unknown) => {
+    const opts = options as EtcdCallOptions | undefined;
+    if (unary && opts?.metadata === undefined) {
+      const deadline = opts?.deadline;
+      return unary.call(def.path, serialize(request), deadline instanceof Date || typeof deadline === 'number' ? deadline : undefined).then(deserialize);
+    }
+    return new Promise<unknown>((resolvePromise, reject) => {
+      const [metadata, callOptions] = callArgs(opts);
       client.makeUnaryRequest(def.path, serialize, deserialize, request, metadata, callOptions, (err, value) => {
         if (err) reject(err);
         else resolvePromise(value);
       });
     });
+  };
 }

@@ -96,12 +96,19 @@ export class EtcdStorage {
   /** endpoints: "host:port" of the store members; requests go to any reachable one. */
   constructor(endpoints: readonly string[]) {
     const target = `ipv4:${endpoints.join(',')}`;
-    this.client = createEtcdClient(target, grpc.credentials.createInsecure(), {
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-      'grpc.max_send_message_length': 8 * 1024 * 1024,
-    });
+    this.client = createEtcdClient(
+      target,
+      grpc.credentials.createInsecure(),
+      {
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 1000,
+        'grpc.max_receive_message_length': 64 * 1024 * 1024,
+        'grpc.max_send_message_length': 8 * 1024 * 1024,
+      },
+      // Reads and compare-and-swaps skip grpc-js' per-call machinery (lib/grpc/h2-unary.ts):
+      // under a scheduler's bind burst it was a fifth of this server's CPU. Watches stay on grpc-js.
+      { unaryEndpoints: endpoints },
+    );
   }
 
   close(): void {
