@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { InvalidConfigurationError, KubeconfigError, mergeKubeconfigs, parseKubeconfig } from './kubeconfig.js';
 import { kubeconfigPaths, loadKubeconfig } from './kubeconfig-loader.js';
 import { DEFAULT_SERVER, restConfigFrom, selectContext } from './rest-config.js';
@@ -132,6 +132,7 @@ describe('selectContext', () => {
 describe('loading files', () => {
   it('merges KUBECONFIG files, skips missing ones and reads certificate files relative to their file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-test-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, 'ca.crt'), 'CA-PEM');
     writeFileSync(path.join(dir, 'a.crt'), 'CERT-PEM');
     writeFileSync(path.join(dir, 'a.key'), 'KEY-PEM');

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { PlanError, apiServerFor, emptyExtraArgs, envFileText, hostEnv, parseHostList, planLocalCluster } from './cluster-plan.js';
 import type { LocalClusterOptions } from './cluster-plan.js';
 
@@ -79,7 +79,9 @@ describe('hostEnv', () => {
 
   it('writes a file bash sources back to the same values, quotes included', () => {
     const env = { A: 'plain', B: 'two words', C: "it's", D: '$HOME `x`' };
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'host-env-')), 'host.env');
+    const dir = mkdtempSync(path.join(tmpdir(), 'host-env-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'host.env');
     writeFileSync(file, envFileText(env));
     const out = execFileSync('bash', ['-c', 'source "$1"; printf "%s|" "$A" "$B" "$C" "$D"', 'bash', file], { encoding: 'utf8' });
     expect(out).toBe("plain|two words|it's|$HOME `x`|");

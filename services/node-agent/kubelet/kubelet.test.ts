@@ -1,11 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
 import { FakeClock } from '../../../lib/controller/clock.js';
 import { FakeRecorder } from '../../../lib/controller/event-recorder.js';
 import { FakeClient } from '../../../lib/controller/fake-client.js';
 import { Resources } from '../../../lib/controller/resources.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kubelet } from './kubelet.js';
@@ -38,6 +38,17 @@ interface Harness {
   probe: { next: ProbeOutcome };
 }
 
+const tempRoots: string[] = [];
+afterEach(() => {
+  for (const dir of tempRoots.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempRoot(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubelet-test-'));
+  tempRoots.push(dir);
+  return dir;
+}
+
 function harness(): Harness {
   const clock = new FakeClock();
   const client = new FakeClient();
@@ -48,7 +59,7 @@ function harness(): Harness {
   const kubelet = new Kubelet({
     nodeName: 'n1',
     hostIP: '10.10.0.21',
-    rootDir: mkdtempSync(path.join(tmpdir(), 'kubelet-test-')),
+    rootDir: tempRoot(),
     client,
     runtime,
     probeRunner: { run: async () => Promise.resolve(probe.next) },
