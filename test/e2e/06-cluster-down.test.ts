@@ -1,7 +1,7 @@
 // End-to-end 6: the user's path from the README. `meshctl cluster up --demo` gives a cluster whose
 // demo answers a curl from the machine; running it again changes nothing; `meshctl cluster down`
 // then leaves no namespace, link, nftables table, container, process or state behind.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,8 @@ describe('e2e: cluster up --demo, up again, down', () => {
 
   afterAll(async () => {
     if (existsSync(path.join(cluster.stateDir, cluster.name))) await cluster.down();
+    // The test's own `cluster down` leaves the (then empty) directory the run was given.
+    else rmSync(cluster.stateDir, { recursive: true, force: true });
   }, 120_000);
 
   it('prints a curl that reaches the demo from the machine, naming the frontend and backend pods and versions', async () => {
