@@ -552,7 +552,7 @@ describe('ClientPrefaceSniffer', () => {
 
   /** Feeds `input` in chunks; returns the replies sent and the final verdict. */
   function sniff(input: Buffer, chunkSize = input.length): { replies: Buffer; last: PrefaceVerdict } {
-    const sniffer = new ClientPrefaceSniffer();
+    const sniffer = new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' });
     const replies: Buffer[] = [];
     let last: PrefaceVerdict = { kind: 'more' };
     for (let off = 0; off < input.length && last.kind === 'more'; off += chunkSize) {
@@ -584,7 +584,7 @@ describe('ClientPrefaceSniffer', () => {
   });
 
   it('waits for the ACK of its SETTINGS even when the header block came first', () => {
-    const sniffer = new ClientPrefaceSniffer();
+    const sniffer = new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' });
     expect(sniffer.push(Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS, HEADERS]))).toEqual({ kind: 'more', reply: EMPTY_SETTINGS_FRAME });
     expect(sniffer.awaitingSettingsAck).toBe(true);
     const last = sniffer.push(Buffer.concat([DATA(1, 'x'), SETTINGS_ACK]));
@@ -594,20 +594,20 @@ describe('ClientPrefaceSniffer', () => {
 
   it('waits for CONTINUATIONs, and drops clients that break the header-block rules', () => {
     const block = requestBlock('127.0.0.1:2379', '/p');
-    const sniffer = new ClientPrefaceSniffer();
+    const sniffer = new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' });
     sniffer.push(Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS_ACK, frame(0x1, 0, 3, block.subarray(0, 4))]));
     expect(sniffer.push(frame(0x9, 0x4, 3, block.subarray(4))).kind).toBe('ready');
     const start = Buffer.concat([HTTP2_CLIENT_PREFACE, SETTINGS]);
-    const feed = (...frames: Buffer[]) => () => new ClientPrefaceSniffer().push(Buffer.concat([start, ...frames]));
+    const feed = (...frames: Buffer[]) => () => new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' }).push(Buffer.concat([start, ...frames]));
     expect(feed(frame(0x9, 0x4, 1, block))).toThrow(Http2FrameError); // CONTINUATION without HEADERS
     expect(feed(frame(0x1, 0, 1, block), DATA(1, 'x'))).toThrow(Http2FrameError); // interleaved frame
     expect(feed(frame(0x1, 0x4, 0, block))).toThrow(Http2FrameError); // stream 0
-    expect(() => new ClientPrefaceSniffer(100).push(Buffer.concat([start, DATA(1, 'y'.repeat(200))]))).toThrow(Http2FrameError);
+    expect(() => new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' }, 100).push(Buffer.concat([start, DATA(1, 'y'.repeat(200))]))).toThrow(Http2FrameError);
   });
 
   it('hands a non-HTTP/2 stream over at once, untouched and unanswered', () => {
     const http1 = Buffer.from('GET / HTTP/1.1\r\n\r\n');
-    expect(new ClientPrefaceSniffer().push(http1)).toEqual({ kind: 'ready', forward: http1 });
+    expect(new ClientPrefaceSniffer({ fallbackAuthority: 'x:1' }).push(http1)).toEqual({ kind: 'ready', forward: http1 });
   });
 });
 

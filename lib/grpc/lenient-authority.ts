@@ -781,14 +781,19 @@ const SETTINGS_ACK_TIMEOUT_MS = 10_000;
 export type PrefaceVerdict =
   /** Not yet: send `reply` (if any) to the client and feed more bytes. */
   | { kind: 'more'; reply?: Buffer }
-  /** Decided: `forward` is every client byte so far for the HTTP/2 server, minus what we answered ourselves. */
+  /**
+   * Decided (`rewriter.mode` says how): `forward` is what the rewriter made of every client byte
+   * so far, minus what we answered ourselves; in passthrough mode, those bytes as they came.
+   */
   | { kind: 'ready'; reply?: Buffer; forward: Buffer };
 
 /**
  * Holds a new connection's client bytes until its first header block is complete, so the
  * front can decide whether the connection needs rewriting at all. Almost none do (only clients
  * sending a URL as :authority, like etcdctl 3.4), and those that do not are handed to Node's
- * HTTP/2 as the raw socket, which it then reads natively instead of through a JS stream.
+ * HTTP/2 as the raw socket, which it then reads natively instead of through a JS stream. The
+ * frames go through the connection's AuthorityRewriter as they come, which checks them and
+ * makes the decision.
  *
  * gRPC clients send no request before the server's SETTINGS, and Node's HTTP/2 does not see the
  * socket yet, so the sniffer sends the server preface itself: an empty SETTINGS (the defaults;
@@ -796,33 +801,41 @@ export type PrefaceVerdict =
  * any PING meanwhile, never reach Node, which would see them as unsolicited.
  */
 export class ClientPrefaceSniffer {
+  readonly rewriter: AuthorityRewriter;
   private pending: Buffer = Buffer.alloc(0);
-  private readonly kept: Buffer[] = [];
-  private keptBytes = 0;
+  private readonly forwarded: Buffer[] = [];
+  private seenBytes = 0;
   private prefaceSeen = false;
   private settingsAcked = false;
-  private headerBlockDone = false;
-  /** Stream of a HEADERS frame whose CONTINUATIONs are still to come. */
-  private openBlockStream: number | undefined;
 
-  constructor(private readonly maxBytes = 1024 * 1024) {}
+  constructor(
+    rewriter: AuthorityRewriterOptions,
+    private readonly maxBytes = 1024 * 1024,
+  ) {
+    this.rewriter = new AuthorityRewriter(rewriter);
+  }
+
+  private get decided(): boolean {
+    return this.rewriter.mode === 'passthrough' || this.rewriter.mode === 'rewriting';
+  }
 
   /** The header block is in but the client has not acknowledged our SETTINGS (RFC 9113 §6.5.3 says it must). */
   get awaitingSettingsAck(): boolean {
-    return this.headerBlockDone && !this.settingsAcked;
+    return this.decided && !this.settingsAcked;
   }
 
+  /** Throws Http2FrameError/HpackError on a malformed client stream, as AuthorityRewriter does. */
   push(chunk: Buffer): PrefaceVerdict {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const replies: Buffer[] = [];
     if (!this.prefaceSeen) {
       const have = Math.min(this.pending.length, HTTP2_CLIENT_PREFACE.length);
       if (!this.pending.subarray(0, have).equals(HTTP2_CLIENT_PREFACE.subarray(0, have))) {
-        // Not HTTP/2 with prior knowledge: Node rejects it the way it always does.
-        return { kind: 'ready', forward: this.pending };
+        // Not HTTP/2 with prior knowledge: the rewriter passes it on and Node rejects it the way it always does.
+        return { kind: 'ready', forward: this.rewriter.push(this.pending) };
       }
       if (have < HTTP2_CLIENT_PREFACE.length) return { kind: 'more' };
-      this.keep(this.pending.subarray(0, have));
+      this.forward(this.pending.subarray(0, have));
       this.pending = this.pending.subarray(have);
       this.prefaceSeen = true;
       replies.push(EMPTY_SETTINGS_FRAME);
@@ -843,37 +856,21 @@ export class ClientPrefaceSniffer {
         ack[4] = FLAG_ACK;
         replies.push(ack);
       } else {
-        this.checkHeaderSequence(type, flags, streamId);
-        this.keep(frame);
+        this.forward(frame);
       }
     }
     this.pending = Buffer.from(this.pending.subarray(off));
-    if (this.keptBytes + this.pending.length > this.maxBytes) throw new Http2FrameError('no complete header block in the first bytes');
+    if (this.seenBytes + this.pending.length > this.maxBytes) throw new Http2FrameError('no complete header block in the first bytes');
     const reply = replies.length === 0 ? undefined : Buffer.concat(replies);
-    if (!this.headerBlockDone || !this.settingsAcked) return reply ? { kind: 'more', reply } : { kind: 'more' };
-    const forward = Buffer.concat([...this.kept, this.pending]);
+    if (!this.decided || !this.settingsAcked) return reply ? { kind: 'more', reply } : { kind: 'more' };
+    this.forward(this.pending); // a partial frame: the rewriter keeps it for the bytes to come
+    const forward = Buffer.concat(this.forwarded);
     return reply ? { kind: 'ready', reply, forward } : { kind: 'ready', forward };
   }
 
-  /** The header-block rules AuthorityRewriter enforces too, so a broken client is dropped at once. */
-  private checkHeaderSequence(type: number, flags: number, streamId: number): void {
-    if (this.openBlockStream !== undefined && (type !== FRAME_CONTINUATION || streamId !== this.openBlockStream)) {
-      throw new Http2FrameError('expected CONTINUATION of the open header block');
-    }
-    if (type !== FRAME_HEADERS && type !== FRAME_CONTINUATION) return;
-    if (type === FRAME_CONTINUATION && this.openBlockStream === undefined) throw new Http2FrameError('CONTINUATION without an open header block');
-    if (streamId === 0) throw new Http2FrameError('header frame on stream 0');
-    if (flags & FLAG_END_HEADERS) {
-      this.openBlockStream = undefined;
-      this.headerBlockDone = true;
-    } else {
-      this.openBlockStream = streamId;
-    }
-  }
-
-  private keep(bytes: Buffer): void {
-    this.kept.push(bytes);
-    this.keptBytes += bytes.length;
+  private forward(bytes: Buffer): void {
+    this.forwarded.push(this.rewriter.push(bytes));
+    this.seenBytes += bytes.length;
   }
 }
 
@@ -975,21 +972,18 @@ export async function listenWithLenientAuthority(
   // Decided once the first header block is in (ClientPrefaceSniffer): a connection that needs
   // no repair goes to Node's HTTP/2 as the raw socket, the others through a RewritingSocket.
   const counts = { direct: 0, rewritten: 0 };
-  const handOff = (socket: net.Socket, forward: Buffer): void => {
-    const rewriter = new AuthorityRewriter({ fallbackAuthority });
+  const handOff = (socket: net.Socket, rewriter: AuthorityRewriter, forward: Buffer): void => {
     try {
-      const first = rewriter.push(forward);
       if (rewriter.mode === 'passthrough') {
         socket.unshift(forward);
         injector.injectConnection(socket);
         counts.direct++;
       } else {
-        injector.injectConnection(new RewritingSocket(socket, rewriter, first));
+        injector.injectConnection(new RewritingSocket(socket, rewriter, forward));
         socket.resume();
         counts.rewritten++;
       }
     } catch {
-      // Malformed client stream: drop just this connection.
       socket.destroy();
     }
   };
@@ -999,13 +993,14 @@ export async function listenWithLenientAuthority(
     socket.once('close', () => sockets.delete(socket));
     // Until HTTP/2 owns the socket's errors, never let one go unhandled.
     socket.on('error', () => socket.destroy());
-    const sniffer = new ClientPrefaceSniffer();
+    const sniffer = new ClientPrefaceSniffer({ fallbackAuthority });
     let ackTimer: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer): void => {
       let verdict: PrefaceVerdict;
       try {
         verdict = sniffer.push(chunk);
       } catch {
+        // Malformed client stream: drop just this connection.
         socket.destroy();
         return;
       }
@@ -1018,7 +1013,7 @@ export async function listenWithLenientAuthority(
       clearTimeout(ackTimer);
       socket.off('data', onData);
       socket.pause();
-      handOff(socket, verdict.forward);
+      handOff(socket, sniffer.rewriter, verdict.forward);
     };
     socket.on('data', onData);
   });
