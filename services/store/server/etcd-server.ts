@@ -685,12 +685,9 @@ export class EtcdServer extends EventEmitter {
     const data = encodeRequest({ id, ...body });
     if (data.length > this.cfg.maxRequestBytes) throw Errors.requestTooLarge();
     await this.waitForLeader(this.electionMs() * 2);
-    const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject, leader: this.lead }));
-    this.proposalQueue.push({ id, data });
-    this.scheduleProposals();
-    return withTimeout(result, this.cfg.requestTimeoutMs, () => {
-      this.waits.delete(id);
-      return Errors.timeout();
+    return this.awaitApply(id, () => {
+      this.proposalQueue.push({ id, data });
+      this.scheduleProposals();
     });
   }
 
@@ -732,8 +729,9 @@ export class EtcdServer extends EventEmitter {
   }
 
   /**
-   * Hands a proposal to Raft (submit) and waits for the entry carrying request ID id to be
-   * applied; answers "no leader" if Raft drops it and "request timed out" after the timeout.
+   * Hands a proposal over (submit: to Raft, or to the proposal queue) and waits for the entry
+   * carrying request ID id to be applied; answers "no leader" if Raft drops it and "request
+   * timed out" after the timeout.
    */
   private awaitApply(id: string, submit: () => void): Promise<ApplyOutcome> {
     const result = new Promise<ApplyOutcome>((resolve, reject) => this.waits.set(id, { resolve, reject, leader: this.lead }));
@@ -744,7 +742,6 @@ export class EtcdServer extends EventEmitter {
       if (err instanceof ProposalDroppedError) return Promise.reject(Errors.noLeader());
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    this.schedule();
     return withTimeout(result, this.cfg.requestTimeoutMs, () => {
       this.waits.delete(id);
       return Errors.timeout();
@@ -983,7 +980,10 @@ export class EtcdServer extends EventEmitter {
     await this.waitForLeader(this.electionMs() * 2);
     const requestId = this.nextRequestId();
     const context = encodeConfChangeContext({ requestId, member });
-    await this.awaitApply(requestId, () => this.raft.proposeConfChange({ type, nodeId: member.id, context }));
+    await this.awaitApply(requestId, () => {
+      this.raft.proposeConfChange({ type, nodeId: member.id, context });
+      this.schedule();
+    });
   }
 
   async memberAdd(peerUrls: string[], isLearner: boolean): Promise<Member> {
