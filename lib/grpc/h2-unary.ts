@@ -100,15 +100,11 @@ export class H2UnaryChannel {
     const endpoint = this.endpoint;
     const session = http2.connect(`http://${endpoint}`);
     this.session = session;
-    let connected = false;
-    session.once('connect', () => {
-      connected = true;
-    });
     const drop = (): void => {
       if (this.session !== session) return;
       this.session = undefined;
       // Never reached, or lost: the next call tries the next member.
-      if (!connected || this.endpoints.length > 1) this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
+      this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
     };
     // The streams in flight report a session error themselves; keep it from being uncaught.
     session.on('error', drop);
