@@ -13,6 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './etcd-types.js';
 import { H2UnaryChannel } from './h2-unary.js';
+import type { UnaryRoute } from './h2-unary-server.js';
 import type { Sendable } from './etcd-types.js';
 
 export type * from './etcd-types.js';
@@ -304,6 +305,33 @@ export function addEtcdService<S extends EtcdServiceName>(
   handlers: EtcdServiceHandlers<S>,
 ): void {
   server.addService(etcdService(name), handlers);
+}
+
+/** A unary RPC as a plain async function: request decoded, response Sendable. */
+export type EtcdUnaryFn<R> = R extends UnaryRpc<infer Req, infer Res> ? (req: Req) => Promise<Sendable<Res>> : never;
+
+/** Unary methods of one service, each as a plain async function. */
+export type EtcdUnaryFns<S extends EtcdServiceName> = {
+  [M in keyof EtcdServices[S] as EtcdServices[S][M] extends UnaryRpc<unknown, unknown> ? M : never]: EtcdUnaryFn<EtcdServices[S][M]>;
+};
+
+/**
+ * Routes for lib/grpc/h2-unary-server.ts's UnaryRouter: `fns` keyed by their method paths, with
+ * the same (de)serializers grpc-js uses for the service, so both paths decode alike.
+ */
+export function etcdUnaryRoutes<S extends EtcdServiceName>(name: S, fns: Partial<EtcdUnaryFns<S>>): Map<string, UnaryRoute> {
+  const def = etcdService(name);
+  const routes = new Map<string, UnaryRoute>();
+  for (const [method, fn] of Object.entries(fns) as [string, (req: unknown) => Promise<unknown>][]) {
+    const m = def[method];
+    if (!m || m.requestStream || m.responseStream) throw new Error(`etcd ${name}.${method} is not a unary method`);
+    routes.set(m.path, {
+      deserialize: (bytes) => m.requestDeserialize(bytes),
+      serialize: (value) => m.responseSerialize(value),
+      handle: fn,
+    });
+  }
+  return routes;
 }
 
 // ---------------------------------------------------------------------------

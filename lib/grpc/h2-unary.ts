@@ -27,7 +27,7 @@ export interface H2UnaryOptions {
 }
 
 /** The gRPC length-prefixed message frame: flag byte 0 (not compressed), 4-byte length. */
-function frame(message: Buffer): Buffer {
+export function grpcFrame(message: Buffer): Buffer {
   const out = Buffer.allocUnsafe(5 + message.length);
   out[0] = 0;
   out.writeUInt32BE(message.length, 1);
@@ -193,7 +193,7 @@ export class H2UnaryChannel {
         }
         finish(undefined, data.subarray(5));
       });
-      stream.end(frame(message));
+      stream.end(grpcFrame(message));
     });
   }
 }

@@ -25,6 +25,8 @@
 import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
+import type { UnaryRouter } from './h2-unary-server.js';
+import { lastInjectorHttp2Server, routeAroundGrpc } from './h2-unary-server.js';
 
 // ===========================================================================
 // 1. HPACK
@@ -951,6 +953,8 @@ export interface LenientAuthorityServer {
   port: number;
   /** Connections handed to HTTP/2 as they are, and those whose header blocks are rewritten. */
   connections(): { direct: number; rewritten: number };
+  /** Whether the unary router (if one was given) answers its methods ahead of grpc-js. */
+  routed: boolean;
   /** Stops accepting, ends open connections, and resolves once the listener is closed. */
   close(): Promise<void>;
 }
@@ -958,14 +962,24 @@ export interface LenientAuthorityServer {
 /**
  * Serves `grpcServer` on host:port through the authority-fixing front.
  * port 0 = pick one. The grpc server needs no bindAsync of its own for this
- * address (it may have other bindings).
+ * address (it may have other bindings). `unaryRouter` answers its methods ahead of grpc-js
+ * (lib/grpc/h2-unary-server.ts).
  */
 export async function listenWithLenientAuthority(
   grpcServer: grpc.Server,
   host: string,
   port: number,
+  opts: { unaryRouter?: UnaryRouter } = {},
 ): Promise<LenientAuthorityServer> {
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  let routed = false;
+  if (opts.unaryRouter) {
+    const h2server = lastInjectorHttp2Server(grpcServer);
+    if (h2server) {
+      routeAroundGrpc(h2server, opts.unaryRouter);
+      routed = true;
+    }
+  }
   const sockets = new Set<net.Socket>();
   let fallbackAuthority = formatAuthority(host, port);
 
@@ -1036,6 +1050,7 @@ export async function listenWithLenientAuthority(
   return {
     port: boundPort,
     connections: () => ({ ...counts }),
+    routed,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolvePromise) => {
         server.close(() => resolvePromise());

@@ -9,7 +9,7 @@ import { ConfigError, HELP, parseStoreArgs } from './config.js';
 import type { StoreConfig } from './config.js';
 import { BootstrapError, bootstrapServer, parseInitialCluster } from './server/bootstrap.js';
 import type { EtcdServer } from './server/etcd-server.js';
-import { addClientServices, GRPC_OVERHEAD_BYTES } from './server/grpc-api.js';
+import { addClientServices, clientUnaryRouter, GRPC_OVERHEAD_BYTES } from './server/grpc-api.js';
 import { createMetrics, metricsHandler } from './server/metrics.js';
 import type { PeerHandler } from './server/transport.js';
 import { addPeerService, fetchClusterInfo, GrpcPeerTransport, peerChannelOptions, urlToTarget } from './server/transport.js';
@@ -65,12 +65,15 @@ async function run(cfg: StoreConfig): Promise<void> {
     'grpc.max_send_message_length': -1,
   });
   addClientServices(clientServer, s, { progressNotifyIntervalMs: cfg.progressNotifyIntervalMs });
+  const unaryRouter = clientUnaryRouter(s, cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES);
   // Through the lenient front: etcdctl 3.4 sends the endpoint URL as :authority, which Node's
   // HTTP/2 would refuse (lib/grpc/lenient-authority.ts).
   const clientListeners: LenientAuthorityServer[] = [];
   for (const url of cfg.listenClientUrls) {
     const u = new URL(url);
-    clientListeners.push(await listenWithLenientAuthority(clientServer, u.hostname, Number(u.port)));
+    const listener = await listenWithLenientAuthority(clientServer, u.hostname, Number(u.port), { unaryRouter });
+    if (!listener.routed) log('warn', 'this grpc-js version hides its HTTP/2 server: every KV call goes through grpc-js (slower)', { url });
+    clientListeners.push(listener);
   }
 
   const registry = createMetrics(s);

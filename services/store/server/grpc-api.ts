@@ -13,7 +13,10 @@ import type {
   WatchRequest,
   WatchResponse,
 } from '../../../lib/grpc/etcd-proto.js';
-import { addEtcdService } from '../../../lib/grpc/etcd-proto.js';
+import type { EtcdUnaryFns } from '../../../lib/grpc/etcd-proto.js';
+import { addEtcdService, etcdUnaryRoutes } from '../../../lib/grpc/etcd-proto.js';
+import type { GrpcStatusLike } from '../../../lib/grpc/h2-unary-server.js';
+import { UnaryRouter } from '../../../lib/grpc/h2-unary-server.js';
 import type { MvccEvent, Watcher } from '../mvcc/index.js';
 import { toPbKeyValue } from './apply.js';
 import { EtcdError, Errors } from './errors.js';
@@ -27,7 +30,7 @@ export const ETCD_VERSION = '3.4.23';
 /** gRPC allows a little over the request limit so the server can answer "request is too large" itself. */
 export const GRPC_OVERHEAD_BYTES = 512 * 1024;
 
-function toStatus(err: unknown): Partial<grpc.StatusObject> {
+function toStatus(err: unknown): GrpcStatusLike {
   const e = toEtcdError(err);
   if (e instanceof EtcdError) return { code: e.code, details: e.message };
   return { code: grpc.status.UNKNOWN, details: e.message };
@@ -70,29 +73,43 @@ export function addClientServices(server: grpc.Server, s: EtcdServer, opts: Clie
   addEtcdService(server, 'Maintenance', maintenanceHandlers(s));
 }
 
-function kvHandlers(s: EtcdServer): KVHandlers {
+/** The KV methods, answered by grpc-js (kvHandlers) or ahead of it (clientUnaryRouter). */
+function kvMethods(s: EtcdServer): EtcdUnaryFns<'KV'> {
   return {
-    Range: unary(async (req) => {
+    Range: async (req) => {
       if (req.key.length === 0) throw Errors.emptyKey();
       return s.range(req);
-    }),
-    Put: unary(async (req) => {
+    },
+    Put: async (req) => {
       const out = await s.put(req);
       return { header: s.header(out.revision), ...out.response };
-    }),
-    DeleteRange: unary(async (req) => {
+    },
+    DeleteRange: async (req) => {
       const out = await s.deleteRange(req);
       return { header: s.header(out.revision), ...out.response };
-    }),
-    Txn: unary(async (req) => {
+    },
+    Txn: async (req) => {
       const out = await s.txn(req);
       return { header: s.header(out.revision), ...out.response };
-    }),
-    Compact: unary(async (req) => {
+    },
+    Compact: async (req) => {
       const out = await s.compact(req);
       return { header: s.header(out.revision) };
-    }),
+    },
   };
+}
+
+function kvHandlers(s: EtcdServer): KVHandlers {
+  const m = kvMethods(s);
+  return { Range: unary(m.Range), Put: unary(m.Put), DeleteRange: unary(m.DeleteRange), Txn: unary(m.Txn), Compact: unary(m.Compact) };
+}
+
+/**
+ * The KV calls (the store's hot path) answered straight from HTTP/2, ahead of grpc-js'
+ * per-call machinery (lib/grpc/h2-unary-server.ts); same handlers, same wire format.
+ */
+export function clientUnaryRouter(s: EtcdServer, maxReceiveBytes: number): UnaryRouter {
+  return new UnaryRouter(etcdUnaryRoutes('KV', kvMethods(s)), { maxReceiveBytes, toStatus });
 }
 
 function leaseHandlers(s: EtcdServer): LeaseHandlers {
