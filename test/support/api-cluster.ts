@@ -7,6 +7,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { SERVICE_NODE_FLAGS } from '../../lib/process/service-node-flags.js';
 import { spawnNodeLogged } from './logged-process.js';
 import { StoreCluster, freePorts, sleep, storeMain } from './store-cluster.js';
 
@@ -70,7 +71,7 @@ export class ApiCluster {
 
   startApi(i: number): void {
     const args = [
-      '--enable-source-maps',
+      ...SERVICE_NODE_FLAGS.api,
       apiMain,
       '--etcd-servers', this.store.members.map((_, j) => this.store.clientUrl(j)).join(','),
       '--bind-address', '127.0.0.1',

@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { ApiCluster } from './api-cluster.js';
 import { apiMain } from './api-cluster.js';
+import { SERVICE_NODE_FLAGS } from '../../lib/process/service-node-flags.js';
 import { spawnNodeLogged } from './logged-process.js';
 import { freePorts, sleep } from './store-cluster.js';
 
@@ -50,7 +51,7 @@ export class SchedProcesses {
   }
 
   startOne(i: number): void {
-    const args = ['--enable-source-maps', schedMain, '--kubeconfig', this.cluster.kubeconfig, '--healthz-bind-address', `127.0.0.1:${this.ports[i] ?? 0}`, ...this.extraArgs];
+    const args = [...SERVICE_NODE_FLAGS.sched, schedMain, '--kubeconfig', this.cluster.kubeconfig, '--healthz-bind-address', `127.0.0.1:${this.ports[i] ?? 0}`, ...this.extraArgs];
     const { proc, exited } = spawnNodeLogged(args, this.logFile(i), () => this.procs.delete(i));
     this.procs.set(i, proc);
     this.exits.set(i, exited);

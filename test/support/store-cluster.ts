@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { SERVICE_NODE_FLAGS } from '../../lib/process/service-node-flags.js';
 
 /** The checkout's root, whether this file runs from source (vitest) or from dist/ (bench). */
 function findRepoRoot(): string {
@@ -197,7 +198,7 @@ export class StoreCluster {
       ...(this.opts.snapshotCount ? ['--snapshot-count', String(this.opts.snapshotCount)] : []),
       ...(this.opts.extraArgs ?? []),
     ];
-    const program = this.opts.impl === 'etcd' ? [ETCD_BINARY] : [process.execPath, '--enable-source-maps', storeMain];
+    const program = this.opts.impl === 'etcd' ? [ETCD_BINARY] : [process.execPath, ...SERVICE_NODE_FLAGS.store, storeMain];
     const argv = [...m.execPrefix, ...program, ...args];
     const log = createWriteStream(this.logFile(i), { flags: 'a' });
     const proc = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
