@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { RestConfig } from './rest-config.js';
 
 export type QueryValue = string | number | boolean | undefined;
@@ -56,12 +57,24 @@ export class HttpTransport {
   ) {
     this.url = new URL(config.server);
     if (this.url.protocol === 'https:') {
-      this.agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: MAX_SOCKETS,
+      // One secure context, built once: given as ca/cert/key instead, the PEM texts would be
+      // concatenated into the agent's connection-pool key on every request (https.Agent#getName).
+      const pems = {
         ...(config.caPem ? { ca: config.caPem } : {}),
         ...(config.clientCertPem ? { cert: config.clientCertPem } : {}),
         ...(config.clientKeyPem ? { key: config.clientKeyPem } : {}),
+      };
+      let tlsMaterial: https.AgentOptions;
+      try {
+        tlsMaterial = { secureContext: tls.createSecureContext(pems) };
+      } catch {
+        // Unusable PEMs: left to the connection, which reports them as a connection error.
+        tlsMaterial = pems;
+      }
+      this.agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS,
+        ...tlsMaterial,
         ...(config.tlsServerName !== undefined ? { servername: config.tlsServerName } : {}),
         rejectUnauthorized: !config.insecureSkipTlsVerify,
       });
