@@ -172,6 +172,15 @@ describe('UnaryRouter ahead of grpc-js', () => {
     expect(router.served).toBe(cases.length + 4);
   });
 
+  it('drops a call whose client gave up, and keeps serving', async () => {
+    const { routed, router } = await pair();
+    // The client's deadline passes first: it resets the stream while the handler still runs.
+    expect((await call(routed, 'sleep:200', { deadlineMs: 50 })).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await call(routed, 'after')).toEqual({ reply: 'after' });
+    expect(router.served).toBe(2);
+  });
+
   it('leaves compressed requests, other content types and unrouted methods on the same connection to grpc-js', async () => {
     const { routed, router } = await pair();
     expect(await call(routed, 'squeezed', { compress: true })).toEqual({ reply: 'squeezed' });

@@ -182,9 +182,11 @@ class UnaryCall {
     this.settle();
     const stream = this.stream;
     if (stream.destroyed || stream.closed) return;
-    stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-    stream.once('wantTrailers', () => stream.sendTrailers(OK_TRAILERS));
-    stream.end(grpcFrame(message));
+    this.write(() => {
+      stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+      stream.once('wantTrailers', () => this.write(() => stream.sendTrailers(OK_TRAILERS)));
+      stream.end(grpcFrame(message));
+    });
   }
 
   /** A trailers-only response (the call never sent headers). */
@@ -193,15 +195,29 @@ class UnaryCall {
     this.settle();
     const stream = this.stream;
     if (stream.destroyed || stream.closed || stream.headersSent) return;
-    stream.respond(
-      {
-        [HTTP2_HEADER_STATUS]: 200,
-        [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
-        'grpc-status': String(status.code),
-        'grpc-message': encodeURI(status.details),
-      },
-      { endStream: true },
+    this.write(() =>
+      stream.respond(
+        {
+          [HTTP2_HEADER_STATUS]: 200,
+          [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
+          'grpc-status': String(status.code),
+          'grpc-message': encodeURI(status.details),
+        },
+        { endStream: true },
+      ),
     );
+  }
+
+  /**
+   * Writes to the stream; a stream (or its session) that went away in the meantime throws, and
+   * that must not escape into a timer or a promise callback: the client is gone, drop the call.
+   */
+  private write(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.stream.destroy();
+    }
   }
 
   private settle(): void {
