@@ -132,10 +132,19 @@ function encodePlainPut(req: InternalRequest): Uint8Array | undefined {
     out.set(value, off);
     off += value.length;
   }
-  if (put.prev_kv) (out[off++] = PUT_PREV_KV_TAG), (out[off++] = 1);
-  if (put.ignore_value) (out[off++] = PUT_IGNORE_VALUE_TAG), (out[off++] = 1);
-  if (put.ignore_lease) (out[off++] = PUT_IGNORE_LEASE_TAG), (out[off++] = 1);
+  off = writeTrue(out, off, put.prev_kv, PUT_PREV_KV_TAG);
+  off = writeTrue(out, off, put.ignore_value, PUT_IGNORE_VALUE_TAG);
+  off = writeTrue(out, off, put.ignore_lease, PUT_IGNORE_LEASE_TAG);
+  if (off !== out.length) throw new Error(`put encoding: wrote ${off} of ${out.length} bytes`);
   return out;
+}
+
+/** A bool field that is set; proto3 leaves false ones out. */
+function writeTrue(out: Buffer, off: number, set: boolean | undefined, tag: number): number {
+  if (!set) return off;
+  out[off] = tag;
+  out[off + 1] = 1;
+  return off + 2;
 }
 
 /** Reads a varint of at most 10 bytes at pos; undefined if it runs past end. value is exact up to 2^53. */
