@@ -10,7 +10,7 @@ import type {
   TxnRequest,
 } from '../../../lib/grpc/etcd-proto.js';
 import { protoRoot } from '../../../lib/grpc/etcd-proto.js';
-import { varintSize, writeVarint } from '../../../lib/protobuf-wire.js';
+import { ProtoDecodeError, ProtoReader, varintSize, writeVarint } from '../../../lib/protobuf-wire.js';
 import path from 'node:path';
 
 export interface InternalRequest {
@@ -147,47 +147,38 @@ function writeTrue(out: Buffer, off: number, set: boolean | undefined, tag: numb
   return off + 2;
 }
 
-/** Reads a varint of at most 10 bytes at pos; undefined if it runs past end. value is exact up to 2^53. */
-function readVarint(buf: Buffer, pos: number, end: number): { value: number; next: number } | undefined {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) return undefined;
-    const b = buf[pos++] as number;
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return { value, next: pos };
-    scale *= 0x80;
+function decodePlainPut(buf: Buffer): InternalRequest | undefined {
+  try {
+    return readPlainPut(new ProtoReader(buf, 0, buf.length));
+  } catch (err) {
+    // Truncated or malformed: protobufjs decides how that reads (or fails).
+    if (err instanceof ProtoDecodeError) return undefined;
+    throw err;
   }
-  return undefined;
 }
 
-function decodePlainPut(buf: Buffer): InternalRequest | undefined {
+function readPlainPut(r: ProtoReader): InternalRequest | undefined {
   let id = '';
   let put: PutRequest | undefined;
-  let pos = 0;
-  while (pos < buf.length) {
-    const tag = buf[pos++];
+  while (!r.done) {
+    const tag = r.varint();
     if (tag !== ID_TAG && tag !== PUT_TAG) return undefined;
-    const len = readVarint(buf, pos, buf.length);
-    if (!len || len.next + len.value > buf.length) return undefined;
-    const start = len.next;
-    const end = start + len.value;
+    const { start, end } = r.len();
     if (tag === ID_TAG) {
       // Our IDs are ASCII; anything else is left to protobufjs' UTF-8 reading.
-      for (let i = start; i < end; i++) if ((buf[i] as number) >= 0x80) return undefined;
-      id = buf.toString('latin1', start, end);
+      for (let i = start; i < end; i++) if ((r.buf[i] as number) >= 0x80) return undefined;
+      id = r.buf.toString('latin1', start, end);
     } else {
       if (put) return undefined; // a repeated embedded message merges: protobufjs' job
-      put = decodePutBody(buf, start, end);
+      put = readPutBody(new ProtoReader(r.buf, start, end));
       if (!put) return undefined;
     }
-    pos = end;
   }
   if (!put) return undefined;
   return { id, put, request: 'put' } as InternalRequest;
 }
 
-function decodePutBody(buf: Buffer, pos: number, end: number): PutRequest | undefined {
+function readPutBody(r: ProtoReader): PutRequest | undefined {
   const put: { key: Buffer; value: Buffer; lease: string; prev_kv: boolean; ignore_value: boolean; ignore_lease: boolean } = {
     key: EMPTY,
     value: EMPTY,
@@ -196,24 +187,18 @@ function decodePutBody(buf: Buffer, pos: number, end: number): PutRequest | unde
     ignore_value: false,
     ignore_lease: false,
   };
-  while (pos < end) {
-    const tag = buf[pos++];
-    const v = readVarint(buf, pos, end);
-    if (!v) return undefined;
+  while (!r.done) {
+    const tag = r.varint();
     if (tag === PUT_KEY_TAG || tag === PUT_VALUE_TAG) {
-      if (v.next + v.value > end) return undefined;
-      const bytes = buf.subarray(v.next, v.next + v.value);
-      if (tag === PUT_KEY_TAG) put.key = bytes;
-      else put.value = bytes;
-      pos = v.next + v.value;
-      continue;
-    }
-    pos = v.next;
-    if (tag === PUT_LEASE_TAG) {
-      if (v.value !== 0) return undefined; // a lease ID is an int64: protobufjs' Long handles it
-    } else if (tag === PUT_PREV_KV_TAG) put.prev_kv = v.value !== 0;
-    else if (tag === PUT_IGNORE_VALUE_TAG) put.ignore_value = v.value !== 0;
-    else if (tag === PUT_IGNORE_LEASE_TAG) put.ignore_lease = v.value !== 0;
+      // Views, as protobufjs hands out bytes fields of a Buffer.
+      const { start, end } = r.len();
+      if (tag === PUT_KEY_TAG) put.key = r.buf.subarray(start, end);
+      else put.value = r.buf.subarray(start, end);
+    } else if (tag === PUT_LEASE_TAG) {
+      if (r.varint() !== 0) return undefined; // a lease ID is an int64: protobufjs' Long handles it
+    } else if (tag === PUT_PREV_KV_TAG) put.prev_kv = r.varint() !== 0;
+    else if (tag === PUT_IGNORE_VALUE_TAG) put.ignore_value = r.varint() !== 0;
+    else if (tag === PUT_IGNORE_LEASE_TAG) put.ignore_lease = r.varint() !== 0;
     else return undefined;
   }
   return put as unknown as PutRequest;

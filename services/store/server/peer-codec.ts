@@ -3,18 +3,12 @@
 // fromObject/toObject conversions plus Long objects for uint64 cost the leader about a tenth of
 // its CPU under write load. The bytes are the same protobuf wire format (checked against
 // protobufjs in peer-codec.test.ts), so the .proto stays the contract.
-import { varintSize, writeVarint } from '../../../lib/protobuf-wire.js';
+import { ProtoDecodeError, ProtoReader as Reader, varintSize, WIRE_LEN, WIRE_VARINT, writeVarint } from '../../../lib/protobuf-wire.js';
 import { newMessage } from '../raft/message.js';
 import type { ConfState, Entry, EntryType, Message, MessageType, Snapshot } from '../raft/types.js';
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LEN = 2;
-const WIRE_FIXED32 = 5;
-
-export class PeerDecodeError extends Error {
-  override name = 'PeerDecodeError';
-}
+/** What a malformed batch throws (the shared protobuf reader's error). */
+export { ProtoDecodeError as PeerDecodeError };
 
 function tagSize(field: number): number {
   return varintSize(field * 8);
@@ -185,74 +179,8 @@ export function encodeMessageBatch(clusterId: string, messages: readonly Message
   return w.buf;
 }
 
-class Reader {
-  constructor(
-    readonly buf: Buffer,
-    public pos: number,
-    readonly end: number,
-  ) {}
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.pos >= this.end) throw new PeerDecodeError('truncated varint');
-      const b = this.buf[this.pos++] as number;
-      result += (b & 0x7f) * scale;
-      if (b < 0x80) break;
-      scale *= 0x80;
-      // 10 bytes hold 64 bits; anything longer is malformed.
-      if (scale > 2 ** 63) throw new PeerDecodeError('varint too long');
-    }
-    if (result > Number.MAX_SAFE_INTEGER) throw new PeerDecodeError('integer beyond 2^53');
-    return result;
-  }
-
-  /** The bounds of a length-delimited field's payload; the reader moves past it. */
-  len(): { start: number; end: number } {
-    const n = this.varint();
-    const start = this.pos;
-    if (start + n > this.end) throw new PeerDecodeError('truncated field');
-    this.pos = start + n;
-    return { start, end: start + n };
-  }
-
-  /** A copy: the received chunk's memory may be reused while entries live on in the Raft log. */
-  bytes(): Buffer {
-    const { start, end } = this.len();
-    return Buffer.from(this.buf.subarray(start, end));
-  }
-
-  string(): string {
-    const { start, end } = this.len();
-    return this.buf.toString('utf8', start, end);
-  }
-
-  skip(wire: number): void {
-    if (wire === WIRE_VARINT) this.varint();
-    else if (wire === WIRE_FIXED64) this.advance(8);
-    else if (wire === WIRE_LEN) this.len();
-    else if (wire === WIRE_FIXED32) this.advance(4);
-    else throw new PeerDecodeError(`unsupported wire type ${wire}`);
-  }
-
-  private advance(n: number): void {
-    if (this.pos + n > this.end) throw new PeerDecodeError('truncated field');
-    this.pos += n;
-  }
-
-  sub(): Reader {
-    const { start, end } = this.len();
-    return new Reader(this.buf, start, end);
-  }
-}
-
 function expectWire(field: number, wire: number, want: number): void {
-  if (wire !== want) throw new PeerDecodeError(`field ${field}: wire type ${wire}, expected ${want}`);
+  if (wire !== want) throw new ProtoDecodeError(`field ${field}: wire type ${wire}, expected ${want}`);
 }
 
 function readEntry(r: Reader): Entry {
