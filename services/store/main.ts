@@ -60,12 +60,14 @@ async function run(cfg: StoreConfig): Promise<void> {
   addPeerService(peerServer, peerHandler);
   for (const url of cfg.listenPeerUrls) await bind(peerServer, url);
 
+  const maxReceiveBytes = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;
   const clientServer = new grpc.Server({
-    'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    'grpc.max_receive_message_length': maxReceiveBytes,
     'grpc.max_send_message_length': -1,
   });
   addClientServices(clientServer, s, { progressNotifyIntervalMs: cfg.progressNotifyIntervalMs });
-  const unaryRouter = clientUnaryRouter(s, cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES);
+  // The KV calls the router answers obey the same message limit as grpc-js.
+  const unaryRouter = clientUnaryRouter(s, maxReceiveBytes);
   // Through the lenient front: etcdctl 3.4 sends the endpoint URL as :authority, which Node's
   // HTTP/2 would refuse (lib/grpc/lenient-authority.ts).
   const clientListeners: LenientAuthorityServer[] = [];
