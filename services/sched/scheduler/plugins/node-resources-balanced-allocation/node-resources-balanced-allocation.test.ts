@@ -30,6 +30,11 @@ describe('NodeResourcesBalancedAllocation', () => {
     expect(scoreResults(new NodeResourcesBalancedAllocation(), makePod('p', { cpu: '1', memory: '1Gi' }), snapshot)).toEqual({ a: 75, b: 100, c: 87 });
   });
 
+  it('leaves out a resource the node has none of: one fraction or none is balanced', () => {
+    const snapshot = snapshotOf([makeNode('nocpu', { cpu: '0', memory: '4Gi' }), makeNode('nomem', { cpu: '4', memory: '0' }), makeNode('none', { cpu: '0', memory: '0' })]);
+    expect(scoreResults(new NodeResourcesBalancedAllocation(), makePod('p', { cpu: '3', memory: '1Gi' }), snapshot)).toEqual({ nocpu: 100, nomem: 100, none: 100 });
+  });
+
   it('caps a fraction at 1 when requests exceed allocatable', () => {
     const snapshot = snapshotOf([makeNode('a', { cpu: '1', memory: '4Gi' })]);
     // cpu 3/1 → 1, memory 1/4 → 0.25: std 0.375.

@@ -7,11 +7,7 @@ import type { PluginFactory, ScorePlugin } from '../../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../node-info.js';
 import type { PodInfo } from '../../pod-info.js';
-import { ResourceName } from '../../resources.js';
-import { allocatableAndRequested } from '../node-resources-fit/node-resources-fit.js';
 import { PluginName } from '../names.js';
-
-const RESOURCES: readonly string[] = [ResourceName.cpu, ResourceName.memory];
 
 /** balancedResourceScorer over the first `n` fractions (used / allocatable, at most 1). */
 export function balancedScore(fractions: ArrayLike<number>, n = fractions.length): number {
@@ -32,19 +28,21 @@ export function balancedScore(fractions: ArrayLike<number>, n = fractions.length
 
 export class NodeResourcesBalancedAllocation implements ScorePlugin {
   readonly name = PluginName.NodeResourcesBalancedAllocation;
-  private readonly scratch = new Float64Array(2);
-  private readonly fractions = new Float64Array(RESOURCES.length);
+  private readonly fractions = new Float64Array(2);
 
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    let n = 0;
-    for (const name of RESOURCES) {
-      allocatableAndRequested(pod, node, name, false, this.scratch);
-      const alloc = this.scratch[0]!;
-      if (alloc === 0) continue;
-      this.fractions[n++] = Math.min(1, this.scratch[1]! / alloc);
-    }
-    return balancedScore(this.fractions, n);
+    // cpu and memory, read straight from the node's fields (this runs for hundreds of nodes per
+    // attempt). A resource the node has none of is left out.
+    const cpu = node.allocatableMilliCPU;
+    const memory = node.allocatableMemory;
+    if (cpu === 0 || memory === 0) return MAX_NODE_SCORE; // one fraction or none: no spread
+    const fCpu = Math.min(1, (node.requestedMilliCPU + pod.requests.milliCPU) / cpu);
+    const fMemory = Math.min(1, (node.requestedMemory + pod.requests.memory) / memory);
+    this.fractions[0] = fCpu;
+    this.fractions[1] = fMemory;
+    return balancedScore(this.fractions, 2);
   }
+
 }
 
 export const newNodeResourcesBalancedAllocation: PluginFactory = () => new NodeResourcesBalancedAllocation();

@@ -89,6 +89,33 @@ describe('NodeResourcesFit score', () => {
     expect(scoreResults(newNodeResourcesFit(args, { snapshot: snapshot() }), makePod('p', pod), snapshot())).toEqual(want);
   });
 
+  it('leaves out a resource the node has none of', () => {
+    const s = snapshotOf([makeNode('nocpu', { cpu: '0', memory: '4Gi' }), makeNode('none', { cpu: '0', memory: '0' })]);
+    // memory only: (4Gi - 1Gi) / 4Gi; nothing to score on "none".
+    expect(scoreResults(new NodeResourcesFit(), makePod('p', { cpu: '1', memory: '1Gi' }), s)).toEqual({ nocpu: 75, none: 0 });
+  });
+
+  it('scores cpu and memory alone the same as through the general per-resource path', () => {
+    // A third scored resource that the pod does not ask for takes the general path and adds
+    // nothing, so both must agree on every node; a resource listed twice counts its weights.
+    const nodes = [];
+    const bound = [];
+    for (let i = 0; i < 40; i++) {
+      nodes.push(makeNode(`n${i}`, { cpu: `${(i % 7) * 500}m`, memory: `${(i % 5) * 3}Gi`, extra: { 'example.com/gpu': '2' } }));
+      if (i % 3 === 0) bound.push(makePod(`b${i}`, { cpu: `${(i % 4) * 300}m`, memory: `${i % 6}Gi`, nodeName: `n${i}` }));
+    }
+    const s = snapshotOf(nodes, bound);
+    for (const type of ['LeastAllocated', 'MostAllocated']) {
+      for (const pod of [makePod('p', { cpu: '700m', memory: '5Gi' }), makePod('q', {})]) {
+        const unrolled = { scoringStrategy: { type, resources: [{ name: 'memory', weight: 2 }, { name: 'cpu', weight: 5 }, { name: 'memory', weight: 1 }] } };
+        const general = { scoringStrategy: { type, resources: [{ name: 'cpu', weight: 5 }, { name: 'memory', weight: 3 }, { name: 'example.com/gpu', weight: 4 }] } };
+        const want = scoreResults(newNodeResourcesFit(general, { snapshot: s }), pod, s);
+        expect(Object.values(want).some((v) => v > 0)).toBe(true);
+        expect(scoreResults(newNodeResourcesFit(unrolled, { snapshot: s }), pod, s)).toEqual(want);
+      }
+    }
+  });
+
   it('rejects scoring strategies it does not implement', () => {
     expect(() => newNodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio' } }, { snapshot: snapshot() })).toThrow(PluginConfigError);
   });
