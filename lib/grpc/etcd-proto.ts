@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './etcd-types.js';
+import { etcdKvCodec } from './etcd-kv-codec.js';
 import { H2UnaryChannel } from './h2-unary.js';
 import type { UnaryRoute } from './h2-unary-server.js';
 import type { Sendable } from './etcd-types.js';
@@ -95,11 +96,47 @@ let packageDefinitionCache: protoLoader.PackageDefinition | undefined;
  * 'authpb.Permission'). Loaded once.
  */
 export function loadEtcdPackageDefinition(): protoLoader.PackageDefinition {
-  packageDefinitionCache ??= protoLoader.loadSync(ETCD_RPC_PROTO, {
-    ...ETCD_PROTO_LOADER_OPTIONS,
-    includeDirs: [etcdProtoDir()],
-  });
+  packageDefinitionCache ??= withKvCodec(
+    protoLoader.loadSync(ETCD_RPC_PROTO, {
+      ...ETCD_PROTO_LOADER_OPTIONS,
+      includeDirs: [etcdProtoDir()],
+    }),
+  );
   return packageDefinitionCache;
+}
+
+/**
+ * The definition with the hand-written codec (./etcd-kv-codec.ts) tried first for the messages
+ * it covers (the KV calls and the Watch responses), on both the client and the server side:
+ * whatever it declines goes through proto-loader's protobufjs (de)serializers as before.
+ */
+function withKvCodec(def: protoLoader.PackageDefinition): protoLoader.PackageDefinition {
+  for (const service of Object.values(def)) {
+    if ('format' in service) continue; // a message or enum type, not a service
+    for (const m of Object.values(service as protoLoader.ServiceDefinition)) {
+      const req = etcdKvCodec(`etcdserverpb.${descriptorName(m.requestType)}`);
+      const res = etcdKvCodec(`etcdserverpb.${descriptorName(m.responseType)}`);
+      if (req) {
+        const slowSerialize = m.requestSerialize;
+        const slowDeserialize = m.requestDeserialize;
+        m.requestSerialize = (value) => req.encode(value) ?? slowSerialize(value);
+        m.requestDeserialize = (bytes) => req.decode(bytes) ?? slowDeserialize(bytes);
+      }
+      if (res) {
+        const slowSerialize = m.responseSerialize;
+        const slowDeserialize = m.responseDeserialize;
+        m.responseSerialize = (value) => res.encode(value) ?? slowSerialize(value);
+        m.responseDeserialize = (bytes) => res.decode(bytes) ?? slowDeserialize(bytes);
+      }
+    }
+  }
+  return def;
+}
+
+/** A message's name in its package, from proto-loader's descriptor (typed there as object). */
+function descriptorName(t: protoLoader.MessageTypeDefinition<object, object>): string {
+  const name: unknown = (t.type as { name?: unknown }).name;
+  return typeof name === 'string' ? name : '';
 }
 
 // ---------------------------------------------------------------------------

@@ -107,3 +107,70 @@ describe('replicated request codec: the hand-written put path', () => {
     expect(threw).toBeGreaterThan(0);
   });
 });
+
+// Puts with a lease, deletes and transactions: the InternalRequest written here around bodies
+// from lib/grpc/etcd-kv-codec.ts. Bytes and objects must be protobufjs' own.
+describe('replicated request codec: deletes, transactions and leased puts', () => {
+  const t = storeProtoTypes().request;
+  const pbEncode = (req: object): Buffer => Buffer.from(t.encode(t.fromObject(req)).finish());
+  const pbDecode = (buf: Buffer): object =>
+    t.toObject(t.decode(buf), { longs: String, enums: String, bytes: Buffer, defaults: true, oneofs: true, arrays: true });
+  const key = Buffer.from('/registry/pods/default/web-1');
+  // What the API server's GuaranteedUpdate sends: put if unchanged since the read, else read.
+  const guaranteedUpdate = {
+    compare: [{ result: 'EQUAL', target: 'MOD', key, mod_revision: '123456', target_union: 'mod_revision' }],
+    success: [{ request_put: { key, value: Buffer.alloc(1500, 0x7b), lease: '0' } }],
+    failure: [{ request_range: { key } }],
+  };
+  const cases = [
+    { id: 'a-1', txn: guaranteedUpdate },
+    { id: 'a-2', txn: { compare: [{ target: 'CREATE', key, create_revision: 0 }], success: [{ request_put: { key, value: Buffer.from('{}') } }], failure: [] } },
+    { id: 'a-3', txn: { success: [{ request_txn: { success: [{ request_delete_range: { key, prev_kv: true } }] } }] } },
+    { id: 'a-4', delete_range: { key, range_end: Buffer.from('/registry/pods/default/web-2'), prev_kv: true } },
+    { id: 'a-5', put: { key, value: Buffer.from('v'), lease: '7587869930435213345' } },
+    { id: 'a-6', put: { key, value: Buffer.from('v'), lease: 42, prev_kv: true } },
+    { id: '', txn: {} },
+  ];
+
+  it('writes the bytes protobufjs writes, and reads them as protobufjs does', () => {
+    for (const req of cases) {
+      const wire = Buffer.from(encodeRequest(req as unknown as InternalRequest));
+      expect(wire.equals(pbEncode(req))).toBe(true);
+      const expected = pbDecode(wire);
+      expect(decodeRequest(wire)).toEqual(expected);
+      expect(decodeRequest(new Uint8Array(wire))).toEqual(expected);
+    }
+    const txn = decodeRequest(pbEncode(cases[0] as object)).txn;
+    expect(txn?.compare[0]?.mod_revision).toBe('123456');
+    expect(txn?.success[0]?.request).toBe('request_put');
+    expect(txn?.success[0]?.request_put?.value.length).toBe(1500);
+    expect(decodeRequest(pbEncode(cases[4] as object)).put?.lease).toBe('7587869930435213345');
+  });
+
+  it('leaves two members set, unknown fields and other requests to protobufjs, with the same result', () => {
+    const twoMembers = { id: 'b-1', txn: {}, delete_range: { key } };
+    expect(Buffer.from(encodeRequest(twoMembers as unknown as InternalRequest)).equals(pbEncode(twoMembers))).toBe(true);
+    const txnWire = pbEncode({ id: 'b-2', txn: guaranteedUpdate });
+    // An unknown top-level field (11, varint) after the transaction; the delete given twice.
+    const unknownTop = Buffer.concat([txnWire, Buffer.from([0x58, 0x01])]);
+    const deleteTwice = Buffer.concat([pbEncode({ delete_range: { key } }), pbEncode({ delete_range: { key: Buffer.from('k2') } })]);
+    for (const wire of [unknownTop, deleteTwice, pbEncode({ id: 'b-3', lease_revoke: { ID: '5' } })]) {
+      expect(decodeRequest(wire)).toEqual(pbDecode(wire));
+    }
+  });
+
+  it('treats truncated input as protobufjs does (an error, or the same partial request)', () => {
+    const wire = Buffer.from(encodeRequest({ id: 'c-1', txn: guaranteedUpdate } as unknown as InternalRequest));
+    const outcome = (fn: () => object): object => {
+      try {
+        return { ok: fn() };
+      } catch {
+        return { threw: true };
+      }
+    };
+    for (let cut = 1; cut < wire.length; cut++) {
+      const part = wire.subarray(0, cut);
+      expect({ cut, ...outcome(() => decodeRequest(part)) }).toEqual({ cut, ...outcome(() => pbDecode(part)) });
+    }
+  });
+});

@@ -10,6 +10,8 @@ import type {
   TxnRequest,
 } from '../../../lib/grpc/etcd-proto.js';
 import { protoRoot } from '../../../lib/grpc/etcd-proto.js';
+import type { EtcdKvCodec } from '../../../lib/grpc/etcd-kv-codec.js';
+import { etcdKvCodec } from '../../../lib/grpc/etcd-kv-codec.js';
 import { ProtoDecodeError, ProtoReader, varintSize, writeVarint } from '../../../lib/protobuf-wire.js';
 import path from 'node:path';
 
@@ -59,7 +61,7 @@ const requestObjectOptions: protobuf.IConversionOptions = {
 };
 
 export function encodeRequest(req: InternalRequest): Uint8Array {
-  const fast = encodePlainPut(req);
+  const fast = encodePlainPut(req) ?? encodeKvRequest(req);
   if (fast) return fast;
   const t = storeProtoTypes().request;
   return t.encode(t.fromObject(req)).finish();
@@ -70,19 +72,110 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
   // back from the WAL are plain Uint8Arrays, whose keys the key-value store would not
   // recognise (found as members diverging after restarts).
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const fast = decodePlainPut(buf);
+  const fast = decodePlainPut(buf) ?? decodeKvRequest(buf);
   if (fast) return fast;
   const t = storeProtoTypes().request;
   return t.toObject(t.decode(buf), requestObjectOptions) as InternalRequest;
 }
 
-// A put without a lease is most of what is replicated under write load, and protobufjs spends
-// more on it (reflective fromObject/toObject, a Long per int64) than the store spends applying
-// it; it is encoded and decoded by hand here, in store.proto's wire format. Anything else (or
-// any field this does not expect) goes through protobufjs. codec.test.ts checks both directions
-// against protobufjs.
+// Puts, deletes and transactions are nearly everything replicated under load, and protobufjs
+// spends more on them (reflective fromObject/toObject, a Long per int64) than the store spends
+// applying them. Their bodies go through lib/grpc/etcd-kv-codec.ts (the same bytes and objects
+// as protobufjs), and the InternalRequest around them, an ID and the oneof, is written and read
+// here. Anything else, or anything either declines, goes through protobufjs. A put without a
+// lease, the commonest of all, has a shorter path of its own (further down), about twice as
+// fast as this one. codec.test.ts checks both directions against protobufjs.
 
 const ID_TAG = 0x0a; // field 1, length-delimited
+
+/** The oneof members with a hand-written codec, by field number (2: put, 3: delete_range, 4: txn). */
+const KV_MEMBERS: readonly { readonly name: 'put' | 'delete_range' | 'txn'; readonly tag: number; readonly codec: EtcdKvCodec }[] = [
+  { name: 'put', tag: 0x12, codec: kvCodec('etcdserverpb.PutRequest') },
+  { name: 'delete_range', tag: 0x1a, codec: kvCodec('etcdserverpb.DeleteRangeRequest') },
+  { name: 'txn', tag: 0x22, codec: kvCodec('etcdserverpb.TxnRequest') },
+];
+
+/** The oneof's other members: a request with one of these set is protobufjs' to encode. */
+const OTHER_MEMBERS = ['compaction', 'lease_grant', 'lease_revoke', 'member_attributes', 'member_peer_update', 'lease_checkpoint'] as const;
+
+function kvCodec(name: string): EtcdKvCodec {
+  const c = etcdKvCodec(name);
+  if (!c) throw new Error(`no hand-written codec for ${name}`);
+  return c;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function encodeKvRequest(req: InternalRequest): Uint8Array | undefined {
+  // Our IDs are ASCII; anything else is left to protobufjs' UTF-8 writing.
+  if (typeof req.id !== 'string' || !isAscii(req.id)) return undefined;
+  for (const other of OTHER_MEMBERS) if (req[other] !== undefined && req[other] !== null) return undefined;
+  let member: (typeof KV_MEMBERS)[number] | undefined;
+  let value: unknown;
+  for (const m of KV_MEMBERS) {
+    const v = req[m.name];
+    if (v === undefined || v === null) continue;
+    if (member) return undefined; // two members set
+    member = m;
+    value = v;
+  }
+  if (!member) return undefined;
+  const body = member.codec.encode(value);
+  if (!body) return undefined;
+  const idLen = req.id.length;
+  const out = Buffer.allocUnsafe(1 + varintSize(idLen) + idLen + 1 + varintSize(body.length) + body.length);
+  let off = 0;
+  out[off++] = ID_TAG;
+  off = writeVarint(out, off, idLen);
+  off += out.write(req.id, off, 'latin1');
+  out[off++] = member.tag;
+  off = writeVarint(out, off, body.length);
+  out.set(body, off);
+  return out;
+}
+
+function decodeKvRequest(buf: Buffer): InternalRequest | undefined {
+  try {
+    return readKvRequest(new ProtoReader(buf, 0, buf.length));
+  } catch (err) {
+    // Truncated or malformed: protobufjs decides how that reads (or fails).
+    if (err instanceof ProtoDecodeError) return undefined;
+    throw err;
+  }
+}
+
+function readKvRequest(r: ProtoReader): InternalRequest | undefined {
+  let id = '';
+  let member: (typeof KV_MEMBERS)[number] | undefined;
+  let body: unknown;
+  while (!r.done) {
+    const tag = r.varint();
+    const { start, end } = r.len();
+    if (tag === ID_TAG) {
+      // Our IDs are ASCII; anything else is left to protobufjs' UTF-8 reading.
+      for (let i = start; i < end; i++) if ((r.buf[i] as number) >= 0x80) return undefined;
+      id = r.buf.toString('latin1', start, end);
+      continue;
+    }
+    const m = KV_MEMBERS.find((k) => k.tag === tag);
+    // Another member, an unknown field, or a member given twice (protobufjs' rules for those).
+    if (!m || member) return undefined;
+    member = m;
+    // A view: bytes fields in the body are views of the entry, as protobufjs hands them out.
+    body = m.codec.decode(r.buf.subarray(start, end));
+    if (body === undefined) return undefined;
+  }
+  if (!member) return undefined;
+  return { id, [member.name]: body, request: member.name } as InternalRequest;
+}
+
+// A put without a lease, most of what is replicated under a plain write load, written and read
+// in one piece, in store.proto's wire format. Anything else (or any field this does not expect)
+// goes to the general path above.
+
 const PUT_TAG = 0x12; // field 2, length-delimited
 const PUT_KEY_TAG = 0x0a;
 const PUT_VALUE_TAG = 0x12;
