@@ -45,8 +45,12 @@ export class ByteWriter {
     return this.varint(b.length).bytes(b);
   }
 
-  /** A copy of the written bytes, so the writer's slack is not retained. */
+  /**
+   * The written bytes: the buffer itself when they fill it exactly (a writer sized up front),
+   * else a copy, so the writer's slack is not retained.
+   */
   finish(): Buffer {
+    if (this.pos === this.buf.length) return this.buf;
     return Buffer.from(this.buf.subarray(0, this.pos));
   }
 

@@ -1,4 +1,5 @@
 import { ByteReader } from './byte-reader.js';
+import { varintSize } from '../../../lib/protobuf-wire.js';
 import { ByteWriter } from './byte-writer.js';
 import { CorruptDataError } from './errors.js';
 import { tombstoneKv } from './revision-record.js';
@@ -12,7 +13,10 @@ import type { RevisionId, StoredRevision } from './types.js';
 const TOMBSTONE = 1;
 
 export function encodeRecord(rec: StoredRevision): Buffer {
-  const w = new ByteWriter(16 + rec.kv.key.length + rec.kv.value.length);
+  // Sized exactly, so finish() hands out the writer's own buffer: one allocation per record.
+  const { key, value } = rec.kv;
+  const size = 1 + varintSize(key.length) + key.length + (rec.tombstone ? 0 : varintSize(rec.kv.createRevision) + varintSize(rec.kv.version) + 8 + value.length);
+  const w = new ByteWriter(size);
   w.byte(rec.tombstone ? TOMBSTONE : 0).lengthPrefixed(rec.kv.key);
   if (!rec.tombstone) w.varint(rec.kv.createRevision).varint(rec.kv.version).int64(rec.kv.lease).bytes(rec.kv.value);
   return w.finish();
