@@ -72,7 +72,7 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
   // back from the WAL are plain Uint8Arrays, whose keys the key-value store would not
   // recognise (found as members diverging after restarts).
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const fast = decodePlainPut(buf) ?? decodeKvRequest(buf);
+  const fast = readOrDecline(buf, readPlainPut) ?? readOrDecline(buf, readKvRequest);
   if (fast) return fast;
   const t = storeProtoTypes().request;
   return t.toObject(t.decode(buf), requestObjectOptions) as InternalRequest;
@@ -137,9 +137,10 @@ function encodeKvRequest(req: InternalRequest): Uint8Array | undefined {
   return out;
 }
 
-function decodeKvRequest(buf: Buffer): InternalRequest | undefined {
+/** What `read` makes of buf, or undefined when it declines or the input is truncated or malformed. */
+function readOrDecline(buf: Buffer, read: (r: ProtoReader) => InternalRequest | undefined): InternalRequest | undefined {
   try {
-    return readKvRequest(new ProtoReader(buf, 0, buf.length));
+    return read(new ProtoReader(buf, 0, buf.length));
   } catch (err) {
     // Truncated or malformed: protobufjs decides how that reads (or fails).
     if (err instanceof ProtoDecodeError) return undefined;
@@ -238,16 +239,6 @@ function writeTrue(out: Buffer, off: number, set: boolean | undefined, tag: numb
   out[off] = tag;
   out[off + 1] = 1;
   return off + 2;
-}
-
-function decodePlainPut(buf: Buffer): InternalRequest | undefined {
-  try {
-    return readPlainPut(new ProtoReader(buf, 0, buf.length));
-  } catch (err) {
-    // Truncated or malformed: protobufjs decides how that reads (or fails).
-    if (err instanceof ProtoDecodeError) return undefined;
-    throw err;
-  }
 }
 
 function readPlainPut(r: ProtoReader): InternalRequest | undefined {
