@@ -14,7 +14,8 @@ import {
   etcdKvCodec,
 } from './etcd-kv-codec.js';
 import type { EtcdKvCodec } from './etcd-kv-codec.js';
-import { ETCD_PROTO_LOADER_OPTIONS, etcdProtoDir, etcdService } from './etcd-proto.js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ETCD_PROTO_LOADER_OPTIONS, ETCD_RPC_PROTO, etcdProtoDir, etcdService } from './etcd-proto.js';
 
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => path.join(etcdProtoDir(), target);
@@ -457,7 +458,16 @@ describe('etcd KV codec: random messages against protobufjs', () => {
   }
 });
 
-describe('etcd KV codec: against the (de)serializers grpc-js runs', () => {
+// proto-loader's own (de)serializers, as loaded without the codec: etcd-proto.ts puts the codec
+// in front of them in the definition grpc-js runs.
+const plainDefinition = protoLoader.loadSync(ETCD_RPC_PROTO, { ...ETCD_PROTO_LOADER_OPTIONS, includeDirs: [etcdProtoDir()] });
+function plainMethod(service: string, method: string): protoLoader.MethodDefinition<object, object> {
+  const def = (plainDefinition[`etcdserverpb.${service}`] as protoLoader.ServiceDefinition | undefined)?.[method];
+  if (def === undefined) throw new Error(`no ${service}.${method}`);
+  return def;
+}
+
+describe('etcd KV codec: against proto-loader\'s (de)serializers', () => {
   const rpcs: [string, 'KV' | 'Watch', string, 'request' | 'response'][] = [
     ['etcdserverpb.RangeRequest', 'KV', 'Range', 'request'],
     ['etcdserverpb.RangeResponse', 'KV', 'Range', 'response'],
@@ -471,8 +481,7 @@ describe('etcd KV codec: against the (de)serializers grpc-js runs', () => {
   ];
   for (const [name, service, method, side] of rpcs) {
     it(`${service}.${method} ${side}`, () => {
-      const def = etcdService(service)[method];
-      if (def === undefined) throw new Error(`no ${service}.${method}`);
+      const def = plainMethod(service, method);
       const serialize = side === 'request' ? def.requestSerialize : def.responseSerialize;
       const deserialize = side === 'request' ? def.requestDeserialize : def.responseDeserialize;
       const r = new Rand(seedOf(name) ^ 0x9c);
@@ -484,6 +493,48 @@ describe('etcd KV codec: against the (de)serializers grpc-js runs', () => {
       }
     });
   }
+});
+
+describe('etcd KV codec: in the definition grpc-js runs', () => {
+  const key = Buffer.from('/registry/pods/default/web-1');
+  const txn = { compare: [{ target: 'MOD', key, mod_revision: '5' }], success: [{ request_put: { key, value: Buffer.from('{}') } }] };
+
+  it('decodes a KV call through the codec', () => {
+    // The codec hands out one shared empty Buffer for absent bytes fields, protobufjs a new one
+    // each time: that tells which of them decoded a message.
+    const wire = plainMethod('KV', 'Txn').requestSerialize(txn);
+    const live = etcdService('KV').Txn;
+    if (live === undefined) throw new Error('no KV.Txn');
+    const first = live.requestDeserialize(wire) as { compare: { range_end: Buffer }[] };
+    const second = live.requestDeserialize(wire) as { compare: { range_end: Buffer }[] };
+    expect(first.compare[0]?.range_end).toBe(second.compare[0]?.range_end);
+    const plain = plainMethod('KV', 'Txn');
+    const a = plain.requestDeserialize(wire) as { compare: { range_end: Buffer }[] };
+    const b = plain.requestDeserialize(wire) as { compare: { range_end: Buffer }[] };
+    expect(a.compare[0]?.range_end).not.toBe(b.compare[0]?.range_end);
+    expect(norm(first)).toStrictEqual(norm(a));
+  });
+
+  it('still hands what the codec declines to protobufjs, with its result', () => {
+    const live = etcdService('KV').Txn;
+    if (live === undefined) throw new Error('no KV.Txn');
+    const plain = plainMethod('KV', 'Txn');
+    // A Long for an int64, and base64 text for bytes: the codec declines both.
+    const declined = [
+      { compare: [{ target: 'MOD', key, mod_revision: protobuf.util.LongBits.from('5').toLong() }] },
+      { success: [{ request_put: { key: 'L3JlZ2lzdHJ5', value: Buffer.from('{}') } }] },
+    ];
+    for (const obj of declined) {
+      expect(live.requestSerialize(obj).toString('hex')).toBe(plain.requestSerialize(obj).toString('hex'));
+    }
+    // The Long reads as the decimal string it stands for.
+    expect(live.requestSerialize(declined[0]).equals(live.requestSerialize({ compare: txn.compare }))).toBe(true);
+    // Two members of one oneof on the wire: the codec declines, protobufjs keeps both. success
+    // (field 2) holding a RequestOp with request_range (field 1, empty) and request_put (field 2,
+    // an empty key).
+    const twoMembers = Buffer.from([0x12, 0x06, 0x0a, 0x00, 0x12, 0x02, 0x0a, 0x00]);
+    expect(norm(live.requestDeserialize(twoMembers))).toStrictEqual(norm(plain.requestDeserialize(twoMembers)));
+  });
 });
 
 describe('etcd KV codec: 64-bit integers', () => {
