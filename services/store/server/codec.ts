@@ -61,7 +61,7 @@ const requestObjectOptions: protobuf.IConversionOptions = {
 };
 
 export function encodeRequest(req: InternalRequest): Uint8Array {
-  const fast = encodePlainPut(req) ?? encodeKvRequest(req);
+  const fast = encodeKvRequest(req);
   if (fast) return fast;
   const t = storeProtoTypes().request;
   return t.encode(t.fromObject(req)).finish();
@@ -72,7 +72,7 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
   // back from the WAL are plain Uint8Arrays, whose keys the key-value store would not
   // recognise (found as members diverging after restarts).
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const fast = readOrDecline(buf, readPlainPut) ?? readOrDecline(buf, readKvRequest);
+  const fast = decodeKvRequest(buf);
   if (fast) return fast;
   const t = storeProtoTypes().request;
   return t.toObject(t.decode(buf), requestObjectOptions) as InternalRequest;
@@ -82,21 +82,23 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
 // spends more on them (reflective fromObject/toObject, a Long per int64) than the store spends
 // applying them. Their bodies go through lib/grpc/etcd-kv-codec.ts (the same bytes and objects
 // as protobufjs), and the InternalRequest around them, an ID and the oneof, is written and read
-// here. Anything else, or anything either declines, goes through protobufjs. A put without a
-// lease, the commonest of all, has a shorter path of its own (further down), about twice as
-// fast as this one. codec.test.ts checks both directions against protobufjs.
+// here. A put without a lease, the commonest of all, has its body written and read here too
+// (about twice as fast as the general codec). Anything else, or anything these decline, goes
+// through protobufjs. codec.test.ts checks both directions against protobufjs.
 
 const ID_TAG = 0x0a; // field 1, length-delimited
 
-/** The oneof members with a hand-written codec, by field number (2: put, 3: delete_range, 4: txn). */
-const KV_MEMBERS: readonly { readonly name: 'put' | 'delete_range' | 'txn'; readonly tag: number; readonly codec: EtcdKvCodec }[] = [
-  { name: 'put', tag: 0x12, codec: kvCodec('etcdserverpb.PutRequest') },
-  { name: 'delete_range', tag: 0x1a, codec: kvCodec('etcdserverpb.DeleteRangeRequest') },
-  { name: 'txn', tag: 0x22, codec: kvCodec('etcdserverpb.TxnRequest') },
-];
+interface KvMember {
+  readonly tag: number;
+  readonly codec: EtcdKvCodec;
+}
 
-/** The oneof's other members: a request with one of these set is protobufjs' to encode. */
-const OTHER_MEMBERS = ['compaction', 'lease_grant', 'lease_revoke', 'member_attributes', 'member_peer_update', 'lease_checkpoint'] as const;
+const PUT: KvMember = { tag: 0x12, codec: kvCodec('etcdserverpb.PutRequest') };
+const DELETE_RANGE: KvMember = { tag: 0x1a, codec: kvCodec('etcdserverpb.DeleteRangeRequest') };
+const TXN: KvMember = { tag: 0x22, codec: kvCodec('etcdserverpb.TxnRequest') };
+
+/** The oneof members with a hand-written codec, by field number (2: put, 3: delete_range, 4: txn). */
+const KV_MEMBERS: readonly KvMember[] = [PUT, DELETE_RANGE, TXN];
 
 function kvCodec(name: string): EtcdKvCodec {
   const c = etcdKvCodec(name);
@@ -109,38 +111,44 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
 function encodeKvRequest(req: InternalRequest): Uint8Array | undefined {
   // Our IDs are ASCII; anything else is left to protobufjs' UTF-8 writing.
   if (typeof req.id !== 'string' || !isAscii(req.id)) return undefined;
-  for (const other of OTHER_MEMBERS) if (req[other] !== undefined && req[other] !== null) return undefined;
-  let member: (typeof KV_MEMBERS)[number] | undefined;
-  let value: unknown;
-  for (const m of KV_MEMBERS) {
-    const v = req[m.name];
-    if (v === undefined || v === null) continue;
-    if (member) return undefined; // two members set
-    member = m;
-    value = v;
-  }
-  if (!member) return undefined;
-  const body = member.codec.encode(value);
-  if (!body) return undefined;
+  // Exactly one member of the oneof, and one of ours (named, not looked up by a varying key:
+  // this runs for every proposal).
+  const others = isSet(req.compaction) || isSet(req.lease_grant) || isSet(req.lease_revoke) || isSet(req.member_attributes) || isSet(req.member_peer_update) || isSet(req.lease_checkpoint);
+  const members = (isSet(req.put) ? 1 : 0) + (isSet(req.delete_range) ? 1 : 0) + (isSet(req.txn) ? 1 : 0);
+  if (others || members !== 1) return undefined;
+  const member = isSet(req.put) ? PUT : isSet(req.delete_range) ? DELETE_RANGE : TXN;
+  const plain = req.put ? plainPut(req.put) : undefined;
+  const bytes = plain ? undefined : member.codec.encode(req.put ?? req.delete_range ?? req.txn);
+  const size = plain?.size ?? bytes?.length;
+  if (size === undefined) return undefined;
   const idLen = req.id.length;
-  const out = Buffer.allocUnsafe(1 + varintSize(idLen) + idLen + 1 + varintSize(body.length) + body.length);
+  const out = Buffer.allocUnsafe(1 + varintSize(idLen) + idLen + 1 + varintSize(size) + size);
   let off = 0;
   out[off++] = ID_TAG;
   off = writeVarint(out, off, idLen);
   off += out.write(req.id, off, 'latin1');
   out[off++] = member.tag;
-  off = writeVarint(out, off, body.length);
-  out.set(body, off);
+  off = writeVarint(out, off, size);
+  if (plain) {
+    off = writePlainPut(out, off, plain);
+  } else if (bytes) {
+    out.set(bytes, off);
+    off += bytes.length;
+  }
+  if (off !== out.length) throw new Error(`request encoding: wrote ${off} of ${out.length} bytes`);
   return out;
 }
 
-/** What `read` makes of buf, or undefined when it declines or the input is truncated or malformed. */
-function readOrDecline(buf: Buffer, read: (r: ProtoReader) => InternalRequest | undefined): InternalRequest | undefined {
+function decodeKvRequest(buf: Buffer): InternalRequest | undefined {
   try {
-    return read(new ProtoReader(buf, 0, buf.length));
+    return readKvRequest(new ProtoReader(buf, 0, buf.length));
   } catch (err) {
     // Truncated or malformed: protobufjs decides how that reads (or fails).
     if (err instanceof ProtoDecodeError) return undefined;
@@ -150,7 +158,7 @@ function readOrDecline(buf: Buffer, read: (r: ProtoReader) => InternalRequest | 
 
 function readKvRequest(r: ProtoReader): InternalRequest | undefined {
   let id = '';
-  let member: (typeof KV_MEMBERS)[number] | undefined;
+  let member: KvMember | undefined;
   let body: unknown;
   while (!r.done) {
     const tag = r.varint();
@@ -165,19 +173,20 @@ function readKvRequest(r: ProtoReader): InternalRequest | undefined {
     // Another member, an unknown field, or a member given twice (protobufjs' rules for those).
     if (!m || member) return undefined;
     member = m;
-    // A view: bytes fields in the body are views of the entry, as protobufjs hands them out.
-    body = m.codec.decode(r.buf.subarray(start, end));
+    // Views: bytes fields in the body are views of the entry, as protobufjs hands them out.
+    body = (m === PUT ? readPlainPutBody(new ProtoReader(r.buf, start, end)) : undefined) ?? m.codec.decode(r.buf.subarray(start, end));
     if (body === undefined) return undefined;
   }
-  if (!member) return undefined;
-  return { id, [member.name]: body, request: member.name } as InternalRequest;
+  // One literal per member, not a computed key: each gets a stable object shape.
+  if (member === PUT) return { id, put: body, request: 'put' } as InternalRequest;
+  if (member === DELETE_RANGE) return { id, delete_range: body, request: 'delete_range' } as InternalRequest;
+  if (member === TXN) return { id, txn: body, request: 'txn' } as InternalRequest;
+  return undefined;
 }
 
-// A put without a lease, most of what is replicated under a plain write load, written and read
-// in one piece, in store.proto's wire format. Anything else (or any field this does not expect)
-// goes to the general path above.
+// A put without a lease, most of what is replicated under a plain write load, in store.proto's
+// wire format. Anything else (or any field this does not expect) goes to the general codec.
 
-const PUT_TAG = 0x12; // field 2, length-delimited
 const PUT_KEY_TAG = 0x0a;
 const PUT_VALUE_TAG = 0x12;
 const PUT_LEASE_TAG = 0x18; // field 3, varint
@@ -196,41 +205,39 @@ function bytesOrEmpty(v: unknown): Uint8Array | undefined {
 
 const EMPTY = Buffer.alloc(0);
 
-function encodePlainPut(req: InternalRequest): Uint8Array | undefined {
-  const put = req.put;
-  if (!put || typeof req.id !== 'string') return undefined;
-  if (req.delete_range || req.txn || req.compaction || req.lease_grant || req.lease_revoke || req.member_attributes || req.member_peer_update || req.lease_checkpoint) return undefined;
+/** A put's body for writePlainPut, with its encoded size, or undefined when it has a lease or unexpected field types. */
+interface PlainPut {
+  readonly put: PutRequest;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  readonly size: number;
+}
+
+function plainPut(put: PutRequest): PlainPut | undefined {
   if (!isZeroLease(put.lease)) return undefined;
   const key = bytesOrEmpty(put.key);
   const value = bytesOrEmpty(put.value);
   if (!key || !value) return undefined;
   const flags = (put.prev_kv ? 2 : 0) + (put.ignore_value ? 2 : 0) + (put.ignore_lease ? 2 : 0);
-  const putLen = (key.length > 0 ? 1 + varintSize(key.length) + key.length : 0) + (value.length > 0 ? 1 + varintSize(value.length) + value.length : 0) + flags;
-  const idLen = Buffer.byteLength(req.id, 'utf8');
-  const out = Buffer.allocUnsafe(1 + varintSize(idLen) + idLen + 1 + varintSize(putLen) + putLen);
-  let off = 0;
-  out[off++] = ID_TAG;
-  off = writeVarint(out, off, idLen);
-  off += out.write(req.id, off, 'utf8');
-  out[off++] = PUT_TAG;
-  off = writeVarint(out, off, putLen);
-  if (key.length > 0) {
-    out[off++] = PUT_KEY_TAG;
-    off = writeVarint(out, off, key.length);
-    out.set(key, off);
-    off += key.length;
-  }
-  if (value.length > 0) {
-    out[off++] = PUT_VALUE_TAG;
-    off = writeVarint(out, off, value.length);
-    out.set(value, off);
-    off += value.length;
-  }
-  off = writeTrue(out, off, put.prev_kv, PUT_PREV_KV_TAG);
-  off = writeTrue(out, off, put.ignore_value, PUT_IGNORE_VALUE_TAG);
-  off = writeTrue(out, off, put.ignore_lease, PUT_IGNORE_LEASE_TAG);
-  if (off !== out.length) throw new Error(`put encoding: wrote ${off} of ${out.length} bytes`);
-  return out;
+  const size = (key.length > 0 ? 1 + varintSize(key.length) + key.length : 0) + (value.length > 0 ? 1 + varintSize(value.length) + value.length : 0) + flags;
+  return { put, key, value, size };
+}
+
+function writePlainPut(out: Buffer, off: number, p: PlainPut): number {
+  off = writeBytes(out, off, p.key, PUT_KEY_TAG);
+  off = writeBytes(out, off, p.value, PUT_VALUE_TAG);
+  off = writeTrue(out, off, p.put.prev_kv, PUT_PREV_KV_TAG);
+  off = writeTrue(out, off, p.put.ignore_value, PUT_IGNORE_VALUE_TAG);
+  return writeTrue(out, off, p.put.ignore_lease, PUT_IGNORE_LEASE_TAG);
+}
+
+/** A bytes field that is not empty; proto3 leaves empty ones out. */
+function writeBytes(out: Buffer, off: number, b: Uint8Array, tag: number): number {
+  if (b.length === 0) return off;
+  out[off++] = tag;
+  off = writeVarint(out, off, b.length);
+  out.set(b, off);
+  return off + b.length;
 }
 
 /** A bool field that is set; proto3 leaves false ones out. */
@@ -241,28 +248,7 @@ function writeTrue(out: Buffer, off: number, set: boolean | undefined, tag: numb
   return off + 2;
 }
 
-function readPlainPut(r: ProtoReader): InternalRequest | undefined {
-  let id = '';
-  let put: PutRequest | undefined;
-  while (!r.done) {
-    const tag = r.varint();
-    if (tag !== ID_TAG && tag !== PUT_TAG) return undefined;
-    const { start, end } = r.len();
-    if (tag === ID_TAG) {
-      // Our IDs are ASCII; anything else is left to protobufjs' UTF-8 reading.
-      for (let i = start; i < end; i++) if ((r.buf[i] as number) >= 0x80) return undefined;
-      id = r.buf.toString('latin1', start, end);
-    } else {
-      if (put) return undefined; // a repeated embedded message merges: protobufjs' job
-      put = readPutBody(new ProtoReader(r.buf, start, end));
-      if (!put) return undefined;
-    }
-  }
-  if (!put) return undefined;
-  return { id, put, request: 'put' } as InternalRequest;
-}
-
-function readPutBody(r: ProtoReader): PutRequest | undefined {
+function readPlainPutBody(r: ProtoReader): PutRequest | undefined {
   const put: { key: Buffer; value: Buffer; lease: string; prev_kv: boolean; ignore_value: boolean; ignore_lease: boolean } = {
     key: EMPTY,
     value: EMPTY,
@@ -274,12 +260,11 @@ function readPutBody(r: ProtoReader): PutRequest | undefined {
   while (!r.done) {
     const tag = r.varint();
     if (tag === PUT_KEY_TAG || tag === PUT_VALUE_TAG) {
-      // Views, as protobufjs hands out bytes fields of a Buffer.
       const { start, end } = r.len();
       if (tag === PUT_KEY_TAG) put.key = r.buf.subarray(start, end);
       else put.value = r.buf.subarray(start, end);
     } else if (tag === PUT_LEASE_TAG) {
-      if (r.varint() !== 0) return undefined; // a lease ID is an int64: protobufjs' Long handles it
+      if (r.varint() !== 0) return undefined; // a lease ID is an int64: the general codec's
     } else if (tag === PUT_PREV_KV_TAG) put.prev_kv = r.varint() !== 0;
     else if (tag === PUT_IGNORE_VALUE_TAG) put.ignore_value = r.varint() !== 0;
     else if (tag === PUT_IGNORE_LEASE_TAG) put.ignore_lease = r.varint() !== 0;
