@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './etcd-types.js';
+import type { EtcdKvCodec } from './etcd-kv-codec.js';
 import { etcdKvCodec } from './etcd-kv-codec.js';
 import { H2UnaryChannel } from './h2-unary.js';
 import type { UnaryRoute } from './h2-unary-server.js';
@@ -116,21 +117,20 @@ function withKvCodec(def: protoLoader.PackageDefinition): protoLoader.PackageDef
     for (const m of Object.values(service as protoLoader.ServiceDefinition)) {
       const req = etcdKvCodec(`etcdserverpb.${descriptorName(m.requestType)}`);
       const res = etcdKvCodec(`etcdserverpb.${descriptorName(m.responseType)}`);
-      if (req) {
-        const slowSerialize = m.requestSerialize;
-        const slowDeserialize = m.requestDeserialize;
-        m.requestSerialize = (value) => req.encode(value) ?? slowSerialize(value);
-        m.requestDeserialize = (bytes) => req.decode(bytes) ?? slowDeserialize(bytes);
-      }
-      if (res) {
-        const slowSerialize = m.responseSerialize;
-        const slowDeserialize = m.responseDeserialize;
-        m.responseSerialize = (value) => res.encode(value) ?? slowSerialize(value);
-        m.responseDeserialize = (bytes) => res.decode(bytes) ?? slowDeserialize(bytes);
-      }
+      if (req) [m.requestSerialize, m.requestDeserialize] = codecFirst(req, m.requestSerialize, m.requestDeserialize);
+      if (res) [m.responseSerialize, m.responseDeserialize] = codecFirst(res, m.responseSerialize, m.responseDeserialize);
     }
   }
   return def;
+}
+
+/** A (de)serializer pair that tries the codec and falls back to proto-loader's. */
+function codecFirst(
+  codec: EtcdKvCodec,
+  serialize: (value: object) => Buffer,
+  deserialize: (bytes: Buffer) => object,
+): [(value: object) => Buffer, (bytes: Buffer) => object] {
+  return [(value) => codec.encode(value) ?? serialize(value), (bytes) => (codec.decode(bytes) as object | undefined) ?? deserialize(bytes)];
 }
 
 /** A message's name in its package, from proto-loader's descriptor (typed there as object). */
