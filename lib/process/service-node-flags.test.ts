@@ -1,26 +1,15 @@
 // bin/<service> must start Node with the flags the test launchers use, or tests and benches
 // would measure a differently tuned process than the one users run.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findRepoRoot } from '../../test/support/store-cluster.js';
 import { SERVICE_NODE_FLAGS } from './service-node-flags.js';
-
-/** The checkout: the nearest directory up from this file that has bin/. */
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'bin', 'store'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('no bin/ above this test');
-    dir = up;
-  }
-  return dir;
-}
 
 describe('SERVICE_NODE_FLAGS', () => {
   for (const [service, flags] of Object.entries(SERVICE_NODE_FLAGS)) {
     it(`bin/${service} runs node with ${flags.join(' ')}`, () => {
-      const script = readFileSync(path.join(repoRoot(), 'bin', service), 'utf8');
+      const script = readFileSync(path.join(findRepoRoot(), 'bin', service), 'utf8');
       const exec = script.split('\n').find((line) => line.startsWith('exec node '));
       expect(exec, `bin/${service} has an "exec node" line`).toBeDefined();
       const args = (exec as string).slice('exec node '.length).split(/\s+/);

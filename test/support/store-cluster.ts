@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { SERVICE_NODE_FLAGS } from '../../lib/process/service-node-flags.js';
 
 /** The checkout's root, whether this file runs from source (vitest) or from dist/ (bench). */
-function findRepoRoot(): string {
+export function findRepoRoot(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; ) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
