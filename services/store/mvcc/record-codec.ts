@@ -14,11 +14,11 @@ const TOMBSTONE = 1;
 
 export function encodeRecord(rec: StoredRevision): Buffer {
   // Sized exactly, so finish() hands out the writer's own buffer: one allocation per record.
-  const { key, value } = rec.kv;
-  const size = 1 + varintSize(key.length) + key.length + (rec.tombstone ? 0 : varintSize(rec.kv.createRevision) + varintSize(rec.kv.version) + 8 + value.length);
+  const { key, value, createRevision, version, lease } = rec.kv;
+  const size = 1 + varintSize(key.length) + key.length + (rec.tombstone ? 0 : varintSize(createRevision) + varintSize(version) + 8 + value.length);
   const w = new ByteWriter(size);
-  w.byte(rec.tombstone ? TOMBSTONE : 0).lengthPrefixed(rec.kv.key);
-  if (!rec.tombstone) w.varint(rec.kv.createRevision).varint(rec.kv.version).int64(rec.kv.lease).bytes(rec.kv.value);
+  w.byte(rec.tombstone ? TOMBSTONE : 0).lengthPrefixed(key);
+  if (!rec.tombstone) w.varint(createRevision).varint(version).int64(lease).bytes(value);
   return w.finish();
 }
 

@@ -36,13 +36,10 @@ export class NodeResourcesBalancedAllocation implements ScorePlugin {
     const cpu = node.allocatableMilliCPU;
     const memory = node.allocatableMemory;
     if (cpu === 0 || memory === 0) return MAX_NODE_SCORE; // one fraction or none: no spread
-    const fCpu = Math.min(1, (node.requestedMilliCPU + pod.requests.milliCPU) / cpu);
-    const fMemory = Math.min(1, (node.requestedMemory + pod.requests.memory) / memory);
-    this.fractions[0] = fCpu;
-    this.fractions[1] = fMemory;
+    this.fractions[0] = Math.min(1, (node.requestedMilliCPU + pod.requests.milliCPU) / cpu);
+    this.fractions[1] = Math.min(1, (node.requestedMemory + pod.requests.memory) / memory);
     return balancedScore(this.fractions, 2);
   }
-
 }
 
 export const newNodeResourcesBalancedAllocation: PluginFactory = () => new NodeResourcesBalancedAllocation();
