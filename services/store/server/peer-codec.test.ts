@@ -5,7 +5,8 @@ import { newMessage } from '../raft/message.js';
 import type { Message } from '../raft/types.js';
 import { MessageType } from '../raft/types.js';
 import { storeProtoTypes } from './codec.js';
-import { decodeMessageBatch, encodeMessageBatch, PeerDecodeError } from './peer-codec.js';
+import { ProtoDecodeError } from '../../../lib/protobuf-wire.js';
+import { decodeMessageBatch, encodeMessageBatch } from './peer-codec.js';
 
 function message(over: Partial<Message>): Message {
   return newMessage({ type: MessageType.App, to: '8e9e05c52164694d', from: 'fd422379fda50e48', context: Buffer.alloc(0), ...over });
@@ -108,11 +109,11 @@ describe('peer codec (MessageBatch)', () => {
   it('rejects truncated and malformed input with a decode error', () => {
     const bytes = encodeMessageBatch('cafe01', samples);
     for (const cut of [1, 5, 20, bytes.length - 1]) {
-      expect(() => decodeMessageBatch(bytes.subarray(0, cut))).toThrow(PeerDecodeError);
+      expect(() => decodeMessageBatch(bytes.subarray(0, cut))).toThrow(ProtoDecodeError);
     }
     expect(() => decodeMessageBatch(Buffer.from([0x12, 2, 0x0a, 0x05]))).toThrow(/wire type/); // message.type as bytes
     expect(() => decodeMessageBatch(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(
-      PeerDecodeError,
+      ProtoDecodeError,
     );
     expect(() => decodeMessageBatch(Buffer.from([0x0b]))).toThrow(/wire type 3/);
   });

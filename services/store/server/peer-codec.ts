@@ -7,9 +7,6 @@ import { ProtoDecodeError, ProtoReader as Reader, varintSize, WIRE_LEN, WIRE_VAR
 import { newMessage } from '../raft/message.js';
 import type { ConfState, Entry, EntryType, Message, MessageType, Snapshot } from '../raft/types.js';
 
-/** What a malformed batch throws (the shared protobuf reader's error). */
-export { ProtoDecodeError as PeerDecodeError };
-
 function tagSize(field: number): number {
   return varintSize(field * 8);
 }
