@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiResource } from '../api/kube-client/api-resource.js';
 import type { KubeObject } from '../api/object.js';
+import type { WriteOptions } from '../api/kube-client/kube-client.js';
 import { FakeClock } from './clock.js';
-import { ApiEventRecorder, FakeRecorder } from './event-recorder.js';
+import { ApiEventRecorder, FakeRecorder, MAX_QUEUED_EVENTS } from './event-recorder.js';
 import { FakeClient, statusError } from './fake-client.js';
 import { Resources } from './resources.js';
 
@@ -137,6 +139,34 @@ describe('ApiEventRecorder', () => {
     await rec.flush();
     expect(rec.backlog).toBe(0);
     expect(client.writes().map((w) => (w.object as { reason?: string } | undefined)?.reason)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('holds at most 1000 events while writes lag, as client-go, and drops (and logs) the rest', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    // Writes wait until released, as they do behind a busy API server.
+    class HeldClient extends FakeClient {
+      override async create(r: ApiResource, obj: unknown, o?: WriteOptions): Promise<KubeObject> {
+        await held;
+        return super.create(r, obj, o);
+      }
+    }
+    const client = new HeldClient();
+    const logs: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+    const rec = new ApiEventRecorder(client, { component: 'default-scheduler', clock: new FakeClock(T0), log: (msg, fields) => void logs.push(fields ? { msg, fields } : { msg }) });
+    for (let i = 0; i < MAX_QUEUED_EVENTS + 250; i++) rec.event({ ...thePod, metadata: { ...thePod.metadata, name: `p-${i}` } }, 'Normal', 'Scheduled', `pod ${i}`);
+    expect(rec.backlog).toBe(MAX_QUEUED_EVENTS);
+    expect(rec.dropped).toBe(250);
+    expect(logs).toEqual([{ msg: 'unable to record event: too many queued events, dropped event', fields: { reason: 'Scheduled', object: 'shop/p-1000', dropped: 1 } }]);
+    release();
+    await rec.flush();
+    const written = client.objects(Resources.events).map((e) => e.message);
+    expect(written).toHaveLength(MAX_QUEUED_EVENTS);
+    expect(written.at(-1)).toBe('pod 999');
+    // Once the queue drains, events are recorded again.
+    rec.event(thePod, 'Normal', 'Scheduled', 'after');
+    await rec.flush();
+    expect(client.objects(Resources.events).map((e) => e.message)).toContain('after');
   });
 
   it('logs a failing write and never throws; later events still go out', async () => {

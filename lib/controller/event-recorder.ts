@@ -1,6 +1,7 @@
 // Events as client-go's recorder writes them: core/v1 Events naming the involved object,
 // repeated ones folded into one Event whose count and lastTimestamp grow. Recording never
-// blocks or fails the caller; writes go out in the background, in order.
+// blocks or fails the caller; writes go out in the background, in order, and as in client-go's
+// broadcaster at most 1000 wait: past that, events are dropped rather than held.
 import { isApiError } from '../api/kube-client/api-error.js';
 import type { KubeObject } from '../api/object.js';
 import { formatTime as rfc3339 } from '../api/time.js';
@@ -38,6 +39,8 @@ interface Folded {
 /** client-go folds identical events seen within this window. */
 const FOLD_WINDOW_MS = 10 * 60 * 1000;
 const MAX_FOLDED = 4096;
+/** client-go's broadcaster queue (maxQueuedEvents); it drops events when the queue is full. */
+export const MAX_QUEUED_EVENTS = 1000;
 
 
 export class ApiEventRecorder implements EventRecorder {
@@ -47,6 +50,7 @@ export class ApiEventRecorder implements EventRecorder {
   private readonly clock: Clock;
   private readonly log: Logger;
   private seq = 0;
+  private droppedCount = 0;
 
   constructor(
     private readonly client: ControllerClient,
@@ -61,7 +65,19 @@ export class ApiEventRecorder implements EventRecorder {
     return this.pending;
   }
 
+  /** Events dropped because MAX_QUEUED_EVENTS were already waiting. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    if (this.pending >= MAX_QUEUED_EVENTS) {
+      // client-go logs each drop; one line per thousand keeps a burst from flooding the log.
+      if (this.droppedCount++ % MAX_QUEUED_EVENTS === 0) {
+        this.log('unable to record event: too many queued events, dropped event', { reason, object: `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`, dropped: this.droppedCount });
+      }
+      return;
+    }
     const now = this.clock.now();
     const involved = {
       kind: obj.kind,
