@@ -1,4 +1,4 @@
-// A control plane for tests: a three-member store cluster and one or more API server
+// A control plane for tests: a store cluster (three members unless told) and one or more API server
 // processes (dist/services/api/main.js) against it, with a kubeconfig for kubectl and client
 // libraries. KUBECTL picks the kubectl binary (default: kubectl on PATH; e.g. kubectl.1.27).
 import type { ChildProcess } from 'node:child_process';
@@ -16,6 +16,8 @@ export const apiMain = path.join(path.dirname(path.dirname(storeMain)), 'api/mai
 export interface ApiClusterOptions {
   apiServers?: number;
   extraApiArgs?: string[];
+  /** Store members behind the API servers (default 3). */
+  storeMembers?: number;
 }
 
 export interface KubectlResult {
@@ -41,7 +43,7 @@ export class ApiCluster {
 
   static async start(opts: ApiClusterOptions = {}): Promise<ApiCluster> {
     if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: run npm run build first`);
-    const store = await StoreCluster.start();
+    const store = await StoreCluster.start({ size: opts.storeMembers ?? 3 });
     const ports = await freePorts(opts.apiServers ?? 1);
     const c = new ApiCluster(store, ports, opts);
     try {
