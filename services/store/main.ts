@@ -11,22 +11,13 @@ import { BootstrapError, bootstrapServer, parseInitialCluster } from './server/b
 import type { EtcdServer } from './server/etcd-server.js';
 import { addClientServices, clientUnaryRouter, GRPC_OVERHEAD_BYTES } from './server/grpc-api.js';
 import { createMetrics, metricsHandler } from './server/metrics.js';
-import type { PeerHandler } from './server/transport.js';
-import { addPeerService, fetchClusterInfo, GrpcPeerTransport, peerChannelOptions, urlToTarget } from './server/transport.js';
-
-
-function bind(server: grpc.Server, url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(urlToTarget(url), grpc.ServerCredentials.createInsecure(), (err, port) =>
-      err ? reject(err) : resolve(port),
-    );
-  });
-}
+import type { PeerHandler, PeerListener } from './server/transport.js';
+import { addPeerService, fetchClusterInfo, listenPeer, PeerStreamTransport, peerChannelOptions } from './server/transport.js';
 
 async function run(cfg: StoreConfig): Promise<void> {
   // The transport needs the cluster ID, which is known only once the member has bootstrapped.
   const started: { server?: EtcdServer } = {};
-  const transport = new GrpcPeerTransport(() => started.server?.clusterId ?? '');
+  const transport = new PeerStreamTransport(() => started.server?.clusterId ?? '');
   const s = await bootstrapServer({
     name: cfg.name,
     dataDir: cfg.dataDir,
@@ -58,7 +49,8 @@ async function run(cfg: StoreConfig): Promise<void> {
 
   const peerServer = new grpc.Server(peerChannelOptions);
   addPeerService(peerServer, peerHandler);
-  for (const url of cfg.listenPeerUrls) await bind(peerServer, url);
+  const peerListeners: PeerListener[] = [];
+  for (const url of cfg.listenPeerUrls) peerListeners.push(await listenPeer(peerServer, url, peerHandler));
 
   const maxReceiveBytes = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;
   const clientServer = new grpc.Server({
@@ -112,6 +104,7 @@ async function run(cfg: StoreConfig): Promise<void> {
       clearInterval(ticker);
       await Promise.all(clientListeners.map((l) => l.close()));
       clientServer.forceShutdown();
+      for (const l of peerListeners) l.close();
       peerServer.forceShutdown();
       transport.close();
       for (const h of httpServers) h.close();

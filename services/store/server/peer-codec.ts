@@ -147,13 +147,17 @@ function planMessage(m: Message): MessagePlan {
   return { size, toLen, fromLen, entrySizes };
 }
 
-/** MessageBatch{cluster_id, messages} in protobuf wire format; fields in field-number order. */
-export function encodeMessageBatch(clusterId: string, messages: readonly Message[]): Buffer {
+/**
+ * MessageBatch{cluster_id, messages} in protobuf wire format; fields in field-number order.
+ * `headroom` bytes are left free at the start for the caller's framing.
+ */
+export function encodeMessageBatch(clusterId: string, messages: readonly Message[], headroom = 0): Buffer {
   const idLen = Buffer.byteLength(clusterId, 'utf8');
   const plans = messages.map(planMessage);
   let total = idLen > 0 ? lenFieldSize(1, idLen) : 0;
   for (const p of plans) total += lenFieldSize(2, p.size);
-  const w = new Writer(Buffer.allocUnsafe(total));
+  const w = new Writer(Buffer.allocUnsafe(headroom + total));
+  w.pos = headroom;
   w.stringField(1, clusterId, idLen);
   messages.forEach((m, i) => {
     const p = plans[i] as MessagePlan;
@@ -172,7 +176,7 @@ export function encodeMessageBatch(clusterId: string, messages: readonly Message
     w.varintField(11, m.rejectHint);
     w.bytesField(12, m.context);
   });
-  if (w.pos !== total) throw new Error(`peer codec: wrote ${w.pos} bytes, planned ${total}`);
+  if (w.pos !== headroom + total) throw new Error(`peer codec: wrote ${w.pos - headroom} bytes, planned ${total}`);
   return w.buf;
 }
 

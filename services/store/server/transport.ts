@@ -1,5 +1,7 @@
-// The peer transport (the 2380 port): Raft messages on one gRPC client stream per peer, plus
-// the few unary calls a member makes to another. This is the I/O edge around EtcdServer.
+// The peer transport (the 2380 port): Raft messages on one TCP stream per peer
+// (server/peer-stream.ts), plus the few unary gRPC calls a member makes to another, on the same
+// port. This is the I/O edge around EtcdServer.
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type {
   LeaseKeepAliveRequest,
@@ -10,6 +12,7 @@ import type {
 import type { Message } from '../raft/types.js';
 import { MessageType } from '../raft/types.js';
 import { decodeMessageBatch, encodeMessageBatch } from './peer-codec.js';
+import { classifyPreface, FRAME_HEADER_BYTES, FrameReader, PING_FRAME, STREAM_MAGIC } from './peer-stream.js';
 import { EtcdError, Errors } from './errors.js';
 import type { MemberId } from './member-id.js';
 import type { PeerTransport } from './etcd-server.js';
@@ -30,7 +33,6 @@ export interface PeerHandler {
   reportUnreachable(id: MemberId, snapshotFailed: boolean): void;
 }
 
-const identity = (b: Buffer): Buffer => b;
 const jsonOut = (v: unknown): Buffer =>
   Buffer.from(JSON.stringify(v, (_k, val: unknown) => (typeof val === 'bigint' ? val.toString() : val)));
 const jsonIn = <T>(b: Buffer): T =>
@@ -53,15 +55,6 @@ function unary(name: string): grpc.MethodDefinition<unknown, unknown> {
 }
 
 export const peerServiceDefinition = {
-  Stream: {
-    path: '/storepb.Peer/Stream',
-    requestStream: true,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: () => Buffer.alloc(0),
-    responseDeserialize: () => ({}),
-  } as grpc.MethodDefinition<Buffer, object>,
   ClusterInfo: unary('ClusterInfo'),
   LeaseKeepAlive: unary('LeaseKeepAlive'),
   LeaseTimeToLive: unary('LeaseTimeToLive'),
@@ -104,24 +97,6 @@ function forwarded(
 
 export function addPeerService(server: grpc.Server, handler: PeerHandler): void {
   server.addService(peerServiceDefinition, {
-    Stream: (call: grpc.ServerReadableStream<Buffer, object>, callback: grpc.sendUnaryData<object>) => {
-      call.on('data', (chunk: Buffer) => {
-        let batch: ReturnType<typeof decodeMessageBatch>;
-        try {
-          batch = decodeMessageBatch(chunk);
-        } catch {
-          return;
-        }
-        if (batch.clusterId !== handler.clusterId()) {
-          callback({ code: grpc.status.FAILED_PRECONDITION, details: 'cluster ID mismatch' });
-          call.destroy();
-          return;
-        }
-        handler.receive(batch.messages);
-      });
-      call.on('end', () => callback(null, {}));
-      call.on('error', () => undefined);
-    },
     ClusterInfo: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, handler.clusterInfo());
     },
@@ -134,24 +109,146 @@ export function addPeerService(server: grpc.Server, handler: PeerHandler): void 
   });
 }
 
+/** Stream timing; tests shorten it. */
+export interface StreamTiming {
+  /** How often the receiving side of a Raft stream says it is still there. */
+  pingMs: number;
+  /** A sender that has heard nothing for this long drops the connection and dials again. */
+  silenceMs: number;
+  connectTimeoutMs: number;
+  backoffMs: { initial: number; max: number };
+}
+
+export const DEFAULT_STREAM_TIMING: StreamTiming = { pingMs: 1000, silenceMs: 5000, connectTimeoutMs: 3000, backoffMs: { initial: 100, max: 1000 } };
+
+/** Bytes queued on a connection past which messages are dropped (Raft sends again). */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** Receives one member's Raft stream: frames of message batches, handed to the member. */
+function serveRaftStream(socket: net.Socket, handler: PeerHandler, first: Buffer, pingMs: number): void {
+  const reader = new FrameReader();
+  const ping = setInterval(() => socket.write(PING_FRAME), pingMs);
+  ping.unref();
+  socket.once('close', () => clearInterval(ping));
+  socket.on('error', () => socket.destroy());
+  socket.on('end', () => socket.end());
+  const onData = (chunk: Buffer): void => {
+    let frames: Buffer[];
+    try {
+      frames = reader.push(chunk);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    let received: Message[] | undefined;
+    for (const frame of frames) {
+      if (frame.length === 0) continue;
+      let batch: ReturnType<typeof decodeMessageBatch>;
+      try {
+        batch = decodeMessageBatch(frame);
+      } catch {
+        continue;
+      }
+      if (batch.clusterId !== handler.clusterId()) {
+        socket.destroy();
+        return;
+      }
+      if (received) received.push(...batch.messages);
+      else received = batch.messages;
+    }
+    // One hand-over per read: the member then makes one Ready of everything that arrived.
+    if (received) handler.receive(received);
+  };
+  socket.on('data', onData);
+  if (first.length > 0) onData(first);
+}
+
+export interface PeerListener {
+  port: number;
+  close(): void;
+}
+
+/**
+ * Listens on a peer URL: connections that open with STREAM_MAGIC carry Raft messages, the rest
+ * (gRPC: ClusterInfo, forwarded lease calls, promotion) go to `grpcServer` as they are.
+ */
+export async function listenPeer(grpcServer: grpc.Server, url: string, handler: PeerHandler, timing: Pick<StreamTiming, 'pingMs'> = DEFAULT_STREAM_TIMING): Promise<PeerListener> {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let head: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      const kind = classifyPreface(head);
+      if (kind === 'more') return;
+      socket.off('data', onData);
+      if (kind === 'stream') {
+        serveRaftStream(socket, handler, head.subarray(STREAM_MAGIC.length), timing.pingMs);
+        return;
+      }
+      socket.pause();
+      socket.unshift(head);
+      try {
+        injector.injectConnection(socket);
+      } catch {
+        socket.destroy();
+      }
+    };
+    socket.on('data', onData);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(u.port), host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Accept errors (e.g. EMFILE) must not stop the member.
+  server.on('error', () => undefined);
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : Number(u.port),
+    close(): void {
+      server.close();
+      injector.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
 interface Peer {
   id: MemberId;
   urls: string[];
+  /** For the unary calls. */
   client: PeerClientT;
-  stream: grpc.ClientWritableStream<Buffer> | undefined;
-  /** Batches written but not yet flushed to the socket; beyond a bound we drop (Raft retries). */
-  backlog: number;
+  /** The Raft stream, once dialled; undefined while waiting to dial again. */
+  conn: net.Socket | undefined;
+  /** When the stream last heard from the peer (a ping) or connected. */
+  heardAt: number;
+  /** No dialling before this time (after a failed or lost connection). */
+  retryAt: number;
+  backoffMs: number;
 }
 
-const MAX_BACKLOG = 4096;
-
-/** Client side: one connection and one message stream per peer. */
-export class GrpcPeerTransport implements PeerTransport {
+/** Client side: one Raft stream per peer, dialled when first needed and again after a loss. */
+export class PeerStreamTransport implements PeerTransport {
   private readonly peers = new Map<MemberId, Peer>();
   private handler: PeerHandler | undefined;
   private closed = false;
+  private readonly watchdog: NodeJS.Timeout;
 
-  constructor(private readonly clusterId: () => MemberId) {}
+  constructor(
+    private readonly clusterId: () => MemberId,
+    private readonly timing: StreamTiming = DEFAULT_STREAM_TIMING,
+  ) {
+    this.watchdog = setInterval(() => this.dropSilent(), timing.pingMs);
+    this.watchdog.unref();
+  }
 
   attach(handler: PeerHandler): void {
     this.handler = handler;
@@ -169,7 +266,7 @@ export class GrpcPeerTransport implements PeerTransport {
     for (const [id, urls] of wanted) {
       if (this.peers.has(id) || urls.length === 0 || this.closed) continue;
       const client = new PeerClient(urlToTarget(urls[0] as string), grpc.credentials.createInsecure(), peerChannelOptions);
-      this.peers.set(id, { id, urls, client, stream: undefined, backlog: 0 });
+      this.peers.set(id, { id, urls, client, conn: undefined, heardAt: 0, retryAt: 0, backoffMs: this.timing.backoffMs.initial });
     }
   }
 
@@ -184,35 +281,54 @@ export class GrpcPeerTransport implements PeerTransport {
     for (const [to, msgs] of byPeer) {
       const peer = this.peers.get(to);
       if (!peer) continue;
-      if (peer.backlog > MAX_BACKLOG) {
+      const conn = this.connectionOf(peer);
+      if (!conn || conn.writableLength > MAX_QUEUED_BYTES) {
         this.unreachable(peer, msgs);
         continue;
       }
-      const stream = this.streamOf(peer);
-      peer.backlog++;
-      stream.write(encodeMessageBatch(this.clusterId(), msgs), () => {
-        peer.backlog = Math.max(0, peer.backlog - 1);
-      });
+      const frame = encodeMessageBatch(this.clusterId(), msgs, FRAME_HEADER_BYTES);
+      frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
+      conn.write(frame);
     }
   }
 
-  private streamOf(peer: Peer): grpc.ClientWritableStream<Buffer> {
-    if (peer.stream) return peer.stream;
-    const stream = peer.client.makeClientStreamRequest<Buffer, object>(
-      peerServiceDefinition.Stream.path,
-      identity,
-      () => ({}),
-      (err) => {
-        if (peer.stream === stream) {
-          peer.stream = undefined;
-          peer.backlog = 0;
-        }
-        if (err) this.handler?.reportUnreachable(peer.id, false);
-      },
-    );
-    stream.on('error', () => undefined);
-    peer.stream = stream;
-    return stream;
+  /** The peer's stream, dialling it if none is open and the backoff allows. */
+  private connectionOf(peer: Peer): net.Socket | undefined {
+    // A destroyed stream is forgotten on its 'close'; until then, nothing is sent on it.
+    if (peer.conn) return peer.conn.destroyed ? undefined : peer.conn;
+    const now = Date.now();
+    if (now < peer.retryAt) return undefined;
+    const u = new URL(peer.urls[0] as string);
+    const conn = net.connect({ host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port), noDelay: true });
+    peer.conn = conn;
+    peer.heardAt = now;
+    conn.setTimeout(this.timing.connectTimeoutMs, () => conn.destroy());
+    conn.once('connect', () => {
+      conn.setTimeout(0);
+      peer.heardAt = Date.now();
+      peer.backoffMs = this.timing.backoffMs.initial;
+    });
+    // The peer only pings; reading keeps its pings (and its FIN) flowing.
+    conn.on('data', () => (peer.heardAt = Date.now()));
+    conn.on('end', () => conn.destroy());
+    conn.on('error', () => undefined);
+    conn.once('close', () => {
+      if (peer.conn !== conn) return;
+      peer.conn = undefined;
+      peer.retryAt = Date.now() + peer.backoffMs;
+      peer.backoffMs = Math.min(2 * peer.backoffMs, this.timing.backoffMs.max);
+      if (!this.closed) this.handler?.reportUnreachable(peer.id, false);
+    });
+    conn.write(STREAM_MAGIC);
+    return conn;
+  }
+
+  /** Ends streams whose peer has been silent too long (a partition leaves TCP waiting for minutes). */
+  private dropSilent(): void {
+    const now = Date.now();
+    for (const peer of this.peers.values()) {
+      if (peer.conn && now - peer.heardAt > this.timing.silenceMs) peer.conn.destroy();
+    }
   }
 
   private unreachable(peer: Peer, msgs: Message[]): void {
@@ -221,8 +337,9 @@ export class GrpcPeerTransport implements PeerTransport {
   }
 
   private closePeer(peer: Peer): void {
-    peer.stream?.end();
-    peer.stream = undefined;
+    const conn = peer.conn;
+    peer.conn = undefined;
+    conn?.destroy();
     peer.client.close();
   }
 
@@ -262,6 +379,7 @@ export class GrpcPeerTransport implements PeerTransport {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const peer of this.peers.values()) this.closePeer(peer);
     this.peers.clear();
   }
