@@ -39,6 +39,28 @@ describe('Wal basics', () => {
     await r.wal.close();
   });
 
+  it('syncs a save with one O_DSYNC write when all before it is synced, else with an fdatasync of the file', async () => {
+    const dir = tempDir();
+    const wal = await Wal.create(dir, META, { segmentBytes: 4096 });
+    await wal.save({ term: 1, vote: 'a', commit: 0 }, entries(1, 2), true);
+    await wal.save(undefined, entries(3, 3), true);
+    expect(wal.syncs).toEqual({ dsyncWrites: 2, fdatasyncs: 0 });
+    // An unsynced save leaves bytes an O_DSYNC write would not cover: the next sync is the file's.
+    await wal.save({ term: 1, vote: 'a', commit: 3 }, [], false);
+    await wal.save(undefined, entries(4, 4), true);
+    expect(wal.syncs).toEqual({ dsyncWrites: 2, fdatasyncs: 1 });
+    await wal.save(undefined, entries(5, 5), true);
+    expect(wal.syncs).toEqual({ dsyncWrites: 3, fdatasyncs: 1 });
+    // Past the segment size the log moves to a new segment, and so does the O_DSYNC handle.
+    for (let i = 6; i <= 40; i++) await wal.save(undefined, [entry(i, 1, 200)], true);
+    expect(readdirSync(dir).length).toBeGreaterThan(1);
+    expect(wal.syncs.dsyncWrites).toBe(38);
+    await wal.close();
+    const r = await Wal.open(dir);
+    expect(r.entries.map((e) => e.index)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    await r.wal.close();
+  });
+
   it('starts with a zero snapshot mark and an empty hard state', async () => {
     const dir = tempDir();
     await (await Wal.create(dir, META)).close();

@@ -7,6 +7,7 @@
 // torn write. Locking is in-process only (a registry of open directories): it stops two
 // Wal instances in one process from interleaving appends; cross-process exclusion is left to
 // the deployment (one server per data dir).
+import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -97,6 +98,17 @@ async function writeSegment(
   return { fh, size: bytes.length, runningCrc };
 }
 
+/**
+ * A second, O_DSYNC handle on a segment: a write through it returns once the data is on stable
+ * storage, so a synced save is one write instead of a write and an fdatasync (one thread-pool
+ * job, and less kernel work per save). Undefined where the platform has no O_DSYNC.
+ */
+async function openDsync(path: string): Promise<FileHandle | undefined> {
+  const dsync = fsConstants.O_DSYNC as number | undefined;
+  if (dsync === undefined) return undefined;
+  return open(path, fsConstants.O_WRONLY | dsync);
+}
+
 async function removeStaleTemps(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (name.endsWith(`.wal${TMP_SUFFIX}`)) await rm(join(dir, name), { force: true });
@@ -113,6 +125,8 @@ interface WalState {
   segments: SegmentFile[];
   tail: SegmentFile;
   fh: FileHandle;
+  /** The tail opened O_DSYNC, for saves that must sync when everything before them is synced. */
+  fhDsync: FileHandle | undefined;
   size: number;
   synced: number;
   runningCrc: number;
@@ -120,6 +134,8 @@ interface WalState {
 }
 
 export class Wal {
+  /** How synced saves reached the disk: one O_DSYNC write, or a write and an fdatasync. */
+  readonly syncs = { dsyncWrites: 0, fdatasyncs: 0 };
   private inFlight: string | undefined;
   private closed = false;
   private failure: { operation: string; cause: unknown } | undefined;
@@ -143,6 +159,7 @@ export class Wal {
       // Like etcd, the log starts with a snapshot mark at 0 so open({index: 0, term: 0}) works.
       const mark: SnapshotMark = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
       const { fh, size, runningCrc } = await writeSegment(dir, seg, 0, metadata, undefined, mark);
+      const fhDsync = await openDsync(join(dir, seg.name));
       return new Wal({
         dir,
         lockKey,
@@ -152,6 +169,7 @@ export class Wal {
         segments: [seg],
         tail: seg,
         fh,
+        fhDsync,
         size,
         synced: size,
         runningCrc,
@@ -175,11 +193,13 @@ export class Wal {
       const r = await replay(dir, from);
       await removeStaleTemps(dir);
       const fh = await open(join(dir, r.tail.file.name), 'r+');
+      let fhDsync: FileHandle | undefined;
       try {
         if (r.tail.tornReason !== undefined) await fh.truncate(r.tail.validBytes);
         // What we replayed may still sit only in the page cache of a crashed predecessor; make it
         // (and the truncation, a size change) durable before new frames claim it as synced.
         await fh.sync();
+        fhDsync = await openDsync(join(dir, r.tail.file.name));
       } catch (err) {
         await fh.close();
         throw err;
@@ -193,6 +213,7 @@ export class Wal {
         segments: r.segments,
         tail: r.tail.file,
         fh,
+        fhDsync,
         size: r.tail.validBytes,
         synced: r.tail.validBytes,
         runningCrc: r.tail.runningCrc,
@@ -237,14 +258,21 @@ export class Wal {
       if (hardState) batch.add(RecordType.HardState, hardStateCodec, hardState);
       const { bytes, runningCrc } = batch.encode(this.s.synced, this.s.runningCrc);
       await this.io('save', async () => {
-        await writeFully(this.s.fh, bytes, this.s.size);
+        // An O_DSYNC write makes durable only its own bytes, so it serves only when nothing
+        // written before it is still unsynced; otherwise the fdatasync covers the whole file.
+        const dsync = mustSync && this.s.synced === this.s.size ? this.s.fhDsync : undefined;
+        await writeFully(dsync ?? this.s.fh, bytes, this.s.size);
         this.s.size += bytes.length;
         this.s.runningCrc = runningCrc;
         const last = entries[entries.length - 1];
         if (last) this.s.lastIndex = last.index;
         if (hardState) this.s.hardState = { ...hardState };
         if (mustSync) {
-          await this.s.fh.datasync();
+          if (dsync) this.syncs.dsyncWrites++;
+          else {
+            await this.s.fh.datasync();
+            this.syncs.fdatasyncs++;
+          }
           this.s.synced = this.s.size;
         }
         if (this.s.size >= this.s.segmentBytes) await this.cut();
@@ -308,6 +336,7 @@ export class Wal {
     try {
       if (!this.failure && this.s.synced < this.s.size) await this.s.fh.datasync();
     } finally {
+      await this.s.fhDsync?.close();
       await this.s.fh.close();
     }
   }
@@ -338,12 +367,16 @@ export class Wal {
     const seg: SegmentFile = { seq, firstIndex, name: segmentName(seq, firstIndex) };
     const next = await writeSegment(this.s.dir, seg, this.s.runningCrc, this.s.metadata, this.s.hardState, undefined);
     const old = this.s.fh;
+    const oldDsync = this.s.fhDsync;
     this.s.fh = next.fh;
+    this.s.fhDsync = undefined;
     this.s.segments.push(seg);
     this.s.tail = seg;
     this.s.size = next.size;
     this.s.synced = next.size;
     this.s.runningCrc = next.runningCrc;
+    await oldDsync?.close();
     await old.close();
+    this.s.fhDsync = await openDsync(join(this.s.dir, seg.name));
   }
 }
