@@ -121,6 +121,9 @@ export interface StreamTiming {
 
 export const DEFAULT_STREAM_TIMING: StreamTiming = { pingMs: 1000, silenceMs: 5000, connectTimeoutMs: 3000, backoffMs: { initial: 100, max: 1000 } };
 
+/** How long an accepted peer connection may take to send enough bytes to tell what it is. */
+const PREFACE_TIMEOUT_MS = 10_000;
+
 /** Bytes queued on a connection past which messages are dropped (Raft sends again). */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
@@ -130,7 +133,6 @@ function serveRaftStream(socket: net.Socket, handler: PeerHandler, first: Buffer
   const ping = setInterval(() => socket.write(PING_FRAME), pingMs);
   ping.unref();
   socket.once('close', () => clearInterval(ping));
-  socket.on('error', () => socket.destroy());
   socket.on('end', () => socket.end());
   const onData = (chunk: Buffer): void => {
     let frames: Buffer[];
@@ -181,11 +183,14 @@ export async function listenPeer(grpcServer: grpc.Server, url: string, handler: 
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // A connection that never says what it is does not stay open.
+    socket.setTimeout(PREFACE_TIMEOUT_MS, () => socket.destroy());
     let head: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const kind = classifyPreface(head);
       if (kind === 'more') return;
+      socket.setTimeout(0);
       socket.off('data', onData);
       if (kind === 'stream') {
         serveRaftStream(socket, handler, head.subarray(STREAM_MAGIC.length), timing.pingMs);
