@@ -73,6 +73,12 @@ export const peerChannelOptions: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 1_000,
 };
 
+/** host and port of a peer URL, for node:net (which wants an IPv6 host without brackets). */
+function netAddress(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port) };
+}
+
 export function urlToTarget(url: string): string {
   const u = new URL(url);
   return `${u.hostname}:${u.port}`;
@@ -175,8 +181,7 @@ export interface PeerListener {
  * (gRPC: ClusterInfo, forwarded lease calls, promotion) go to `grpcServer` as they are.
  */
 export async function listenPeer(grpcServer: grpc.Server, url: string, handler: PeerHandler, timing: Pick<StreamTiming, 'pingMs'> = DEFAULT_STREAM_TIMING): Promise<PeerListener> {
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const { host, port } = netAddress(url);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -208,7 +213,7 @@ export async function listenPeer(grpcServer: grpc.Server, url: string, handler: 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(Number(u.port), host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -217,7 +222,7 @@ export async function listenPeer(grpcServer: grpc.Server, url: string, handler: 
   server.on('error', () => undefined);
   const address = server.address();
   return {
-    port: typeof address === 'object' && address !== null ? address.port : Number(u.port),
+    port: typeof address === 'object' && address !== null ? address.port : port,
     close(): void {
       server.close();
       injector.destroy();
@@ -303,8 +308,7 @@ export class PeerStreamTransport implements PeerTransport {
     if (peer.conn) return peer.conn.destroyed ? undefined : peer.conn;
     const now = Date.now();
     if (now < peer.retryAt) return undefined;
-    const u = new URL(peer.urls[0] as string);
-    const conn = net.connect({ host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port), noDelay: true });
+    const conn = net.connect({ ...netAddress(peer.urls[0] as string), noDelay: true });
     peer.conn = conn;
     peer.heardAt = now;
     conn.setTimeout(this.timing.connectTimeoutMs, () => conn.destroy());

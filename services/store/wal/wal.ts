@@ -159,7 +159,13 @@ export class Wal {
       // Like etcd, the log starts with a snapshot mark at 0 so open({index: 0, term: 0}) works.
       const mark: SnapshotMark = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
       const { fh, size, runningCrc } = await writeSegment(dir, seg, 0, metadata, undefined, mark);
-      const fhDsync = await openDsync(join(dir, seg.name));
+      let fhDsync: FileHandle | undefined;
+      try {
+        fhDsync = await openDsync(join(dir, seg.name));
+      } catch (err) {
+        await fh.close();
+        throw err;
+      }
       return new Wal({
         dir,
         lockKey,
