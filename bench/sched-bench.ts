@@ -65,6 +65,10 @@ function parse(argv: readonly string[]): Args | 'help' {
   return r === 'help' ? 'help' : a;
 }
 
+function storeLabel(members: number): string {
+  return `${members} store member${members === 1 ? '' : 's'}`;
+}
+
 function storeSizes(flag: string, v: string | undefined): number[] {
   return (v ?? '').split(',').map((x) => int(flag, x.trim(), 1, 7));
 }
@@ -153,7 +157,7 @@ interface ApiRunResult {
 }
 
 async function apiRun(a: Args, storeMembers: number): Promise<ApiRunResult> {
-  log(`starting ${storeMembers} store member${storeMembers === 1 ? '' : 's'} and an API server`);
+  log(`starting ${storeLabel(storeMembers)} and an API server`);
   const cluster = await ApiCluster.start({ storeMembers });
   let sched: SchedProcesses | undefined;
   const watching = new AbortController();
@@ -260,7 +264,7 @@ async function main(): Promise<void> {
   const verdict = (v: number | undefined): string => (v === undefined ? 'not run' : `${v} pods/s ${v >= TARGET_PODS_PER_SECOND ? 'meets' : 'misses'} the ${TARGET_PODS_PER_SECOND} pods/s target`);
   process.stdout.write(`in process: ${verdict(inProc?.podsPerSecond)}\n`);
   if (apiResults.length === 0) process.stdout.write(`against the API: ${verdict(undefined)}\n`);
-  for (const r of apiResults) process.stdout.write(`against the API, ${r.storeMembers} store member${r.storeMembers === 1 ? '' : 's'}: ${verdict(r.backlog.podsPerSecond)}\n`);
+  for (const r of apiResults) process.stdout.write(`against the API, ${storeLabel(r.storeMembers)}: ${verdict(r.backlog.podsPerSecond)}\n`);
 }
 
 main().catch((err: unknown) => {
