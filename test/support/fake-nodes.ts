@@ -36,6 +36,10 @@ export class FakeNodes {
   private readonly abort = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handled = new Set<string>();
+  // One lease renewal per node at a time, as the kubelet's single lease controller does:
+  // resume() and the interval (or two slow ticks) would otherwise read the same
+  // resourceVersion and the second update would conflict.
+  private readonly renewing = new Map<string, Promise<void>>();
   private ipCounter = 0;
   private readonly done: Promise<void>;
   errors: string[] = [];
@@ -108,7 +112,17 @@ export class FakeNodes {
     }
   }
 
-  private async renewLease(name: string): Promise<void> {
+  private renewLease(name: string): Promise<void> {
+    const next = (this.renewing.get(name) ?? Promise.resolve()).catch(() => undefined).then(() => this.renewLeaseNow(name));
+    this.renewing.set(name, next);
+    const clear = (): void => {
+      if (this.renewing.get(name) === next) this.renewing.delete(name);
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  private async renewLeaseNow(name: string): Promise<void> {
     const o = { namespace: 'kube-node-lease', signal: AbortSignal.timeout(5000) };
     try {
       const lease = await this.client.get(Resources.leases, name, o);
