@@ -2,12 +2,15 @@ import type { RevisionRecord } from './revision-record.js';
 
 /**
  * The revision history of one key, split into generations as etcd's keyIndex does: a
- * generation runs from a create to its tombstone (inclusive). The last generation is the open
- * one; it is empty while the key is deleted.
+ * generation runs from a create to its tombstone (inclusive). The open generation is the
+ * last one; it is empty while the key is deleted. Closed generations exist only for keys that
+ * were deleted since the last compaction, so they live apart and most keys hold one array.
  */
 export class KeyIndex {
   readonly key: Buffer;
-  private generations: RevisionRecord[][] = [[]];
+  private open: RevisionRecord[] = [];
+  /** Closed generations, oldest first; undefined when there are none. */
+  private closed: RevisionRecord[][] | undefined;
 
   constructor(key: Buffer) {
     this.key = key;
@@ -15,28 +18,31 @@ export class KeyIndex {
 
   /** The live version at the newest revision (including an open txn's writes), if any. */
   latest(): RevisionRecord | undefined {
-    const open = this.openGeneration();
-    return open[open.length - 1];
+    return this.open[this.open.length - 1];
   }
 
   put(record: RevisionRecord): void {
-    this.openGeneration().push(record);
+    this.open.push(record);
   }
 
   tombstone(record: RevisionRecord): void {
-    this.openGeneration().push(record);
-    this.generations.push([]);
+    this.open.push(record);
+    (this.closed ??= []).push(this.open);
+    this.open = [];
   }
 
   /** The live version visible at atRev, or undefined if the key did not exist then. */
   get(atRev: number): RevisionRecord | undefined {
-    const last = this.generations.length - 1;
-    for (let g = last; g >= 0; g--) {
-      const revs = this.generations[g] as RevisionRecord[];
-      const first = revs[0];
-      if (first === undefined || first.main > atRev) continue;
+    const open = this.open;
+    const first = open[0];
+    if (first !== undefined && first.main <= atRev) return open[latestAtOrBefore(open, atRev)];
+    const closed = this.closed;
+    if (closed === undefined) return undefined;
+    for (let g = closed.length - 1; g >= 0; g--) {
+      const revs = closed[g] as RevisionRecord[];
+      if ((revs[0] as RevisionRecord).main > atRev) continue;
       // A closed generation whose tombstone is at or before atRev means the key was deleted then.
-      if (g < last && (revs[revs.length - 1] as RevisionRecord).main <= atRev) return undefined;
+      if ((revs[revs.length - 1] as RevisionRecord).main <= atRev) return undefined;
       return revs[latestAtOrBefore(revs, atRev)];
     }
     return undefined;
@@ -48,16 +54,18 @@ export class KeyIndex {
    * A tombstone is never the kept record, so a key deleted at or before atRev vanishes.
    */
   compact(atRev: number, removed: RevisionRecord[]): void {
-    const last = this.generations.length - 1;
+    let closed = this.closed ?? [];
     let gi = 0;
-    while (gi < last) {
-      const revs = this.generations[gi] as RevisionRecord[];
+    while (gi < closed.length) {
+      const revs = closed[gi] as RevisionRecord[];
       if ((revs[revs.length - 1] as RevisionRecord).main > atRev) break;
       gi++;
     }
-    for (let i = 0; i < gi; i++) removed.push(...(this.generations[i] as RevisionRecord[]));
+    for (let i = 0; i < gi; i++) removed.push(...(closed[i] as RevisionRecord[]));
+    closed = closed.slice(gi);
 
-    const revs = this.generations[gi] as RevisionRecord[];
+    // The generation covering atRev: the oldest remaining one.
+    const revs = closed[0] ?? this.open;
     if (revs.length > 0) {
       const keep = latestAtOrBefore(revs, atRev);
       if (keep > 0) {
@@ -65,21 +73,17 @@ export class KeyIndex {
         (revs[0] as RevisionRecord).prev = undefined;
       }
       // Only reachable if the kept record were a tombstone; etcd guards it the same way.
-      if (revs.length === 1 && gi !== last) {
+      if (revs.length === 1 && revs !== this.open) {
         removed.push(revs[0] as RevisionRecord);
-        gi++;
+        closed = closed.slice(1);
       }
     }
-    if (gi > 0) this.generations = this.generations.slice(gi);
+    this.closed = closed.length > 0 ? closed : undefined;
   }
 
   /** No history left at all: the key can leave the index. */
   isEmpty(): boolean {
-    return this.generations.length === 1 && (this.generations[0] as RevisionRecord[]).length === 0;
-  }
-
-  private openGeneration(): RevisionRecord[] {
-    return this.generations[this.generations.length - 1] as RevisionRecord[];
+    return this.closed === undefined && this.open.length === 0;
   }
 }
 

@@ -21,9 +21,10 @@ export class MvccState {
   /**
    * Insertion order is ascending main revision (revisions are only ever appended, and
    * compaction only deletes or replaces entries in place), so iterating the Map walks history
-   * in revision order without a separate sorted structure.
+   * in revision order without a separate sorted structure. A revision with one record (a put)
+   * holds it bare: one array fewer kept alive per write.
    */
-  readonly log = new Map<number, RevisionRecord[]>();
+  private readonly log = new Map<number, RevisionRecord | RevisionRecord[]>();
 
   private readonly trackChanges: boolean;
   private added: RevisionRecord[] = [];
@@ -34,12 +35,14 @@ export class MvccState {
   }
 
   keyIndexFor(id: KeyId, key: Buffer): KeyIndex {
-    let ki = this.index.get(id);
-    if (ki === undefined) {
-      ki = new KeyIndex(key);
-      this.index.set(id, ki);
-      this.keys.insert(id);
-    }
+    return this.index.get(id) ?? this.newKeyIndex(id, key);
+  }
+
+  /** Adds the index of a key that has none (the caller has looked). */
+  newKeyIndex(id: KeyId, key: Buffer): KeyIndex {
+    const ki = new KeyIndex(key);
+    this.index.set(id, ki);
+    this.keys.insert(id);
     return ki;
   }
 
@@ -69,10 +72,16 @@ export class MvccState {
     return out;
   }
 
+  /** The records of one main revision, in sub-revision order (none if compacted away). */
+  recordsAt(main: number): readonly RevisionRecord[] {
+    const slot = this.log.get(main);
+    return slot === undefined ? [] : Array.isArray(slot) ? slot : [slot];
+  }
+
   /** Appends a committed revision's records (all with main === currentRevision). */
   commitRevision(main: number, records: RevisionRecord[]): void {
     this.currentRevision = main;
-    this.log.set(main, records);
+    this.log.set(main, records.length === 1 ? (records[0] as RevisionRecord) : records);
     if (this.trackChanges) for (const r of records) this.added.push(r);
   }
 
@@ -85,9 +94,10 @@ export class MvccState {
     record.prev = prev;
     if (record.tombstone) ki.tombstone(record);
     else ki.put(record);
-    const entry = this.log.get(record.main);
-    if (entry === undefined) this.log.set(record.main, [record]);
-    else entry.push(record);
+    const slot = this.log.get(record.main);
+    if (slot === undefined) this.log.set(record.main, record);
+    else if (Array.isArray(slot)) slot.push(record);
+    else this.log.set(record.main, [slot, record]);
   }
 
   compact(rev: number): void {
@@ -103,11 +113,15 @@ export class MvccState {
     }
     if (removed.length > 0) {
       const gone = new Set(removed);
-      for (const [main, records] of this.log) {
+      for (const [main, slot] of this.log) {
         if (main > rev) break;
-        const kept = records.filter((r) => !gone.has(r));
+        if (!Array.isArray(slot)) {
+          if (gone.has(slot)) this.log.delete(main);
+          continue;
+        }
+        const kept = slot.filter((r) => !gone.has(r));
         if (kept.length === 0) this.log.delete(main);
-        else if (kept.length !== records.length) this.log.set(main, kept);
+        else if (kept.length !== slot.length) this.log.set(main, kept.length === 1 ? (kept[0] as RevisionRecord) : kept);
       }
       if (this.trackChanges) for (const r of removed) this.removed.push({ main: r.main, sub: r.sub });
     }
@@ -116,9 +130,10 @@ export class MvccState {
 
   /** Every stored record with main <= upTo, in revision order. */
   *records(upTo = Number.MAX_SAFE_INTEGER): IterableIterator<RevisionRecord> {
-    for (const [main, records] of this.log) {
+    for (const [main, slot] of this.log) {
       if (main > upTo) return;
-      yield* records;
+      if (Array.isArray(slot)) yield* slot;
+      else yield slot;
     }
   }
 

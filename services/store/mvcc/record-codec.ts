@@ -39,7 +39,7 @@ export function decodeRecord(id: RevisionId, data: Uint8Array): StoredRevision {
     main: id.main,
     sub: id.sub,
     tombstone: false,
-    kv: { key, createRevision, modRevision: id.main, version, value, lease },
+    kv: { key, createRevision, modRevision: id.main, version, value, lease: lease === 0n ? 0n : lease },
   };
 }
 

@@ -131,8 +131,7 @@ export class WatchHub {
     let rev = w.minRev;
     for (; rev <= current; rev++) {
       if (events.length >= budget || scanned >= budget * SCAN_FACTOR) break;
-      const records = this.state.log.get(rev);
-      if (records === undefined) continue;
+      const records = this.state.recordsAt(rev);
       scanned += records.length;
       for (const r of records) if (rangeContains(w.range, r.keyId)) events.push(this.eventFor(w, r));
     }

@@ -36,7 +36,7 @@ export class WriteTxn implements MvccWriteTxn {
     const existing = this.state.index.get(keyId);
     // Reuse the index's copy of the key; copy caller buffers, which may be views into larger
     // network or log buffers that history would otherwise keep alive (or see mutated).
-    const ki = existing ?? this.state.keyIndexFor(keyId, Buffer.from(key));
+    const ki = existing ?? this.state.newKeyIndex(keyId, Buffer.from(key));
     const prev = ki.latest();
     const record: RevisionRecord = {
       main: this.main,

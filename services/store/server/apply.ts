@@ -35,6 +35,9 @@ export function toPbKeyValue(kv: KeyValue): PbKeyValue {
 }
 
 const num = (s: string | number | undefined): number => (s === undefined ? 0 : Number(s));
+// BigInt('0') allocates a fresh heap BigInt, and each stored revision keeps its lease: share
+// the literal for the commonest case, a put without a lease.
+const leaseOf = (s: string | undefined): bigint => (s === undefined || s === '' || s === '0' ? 0n : BigInt(s));
 const rangeEndOf = (b: Buffer | undefined): Buffer | undefined => (b && b.length > 0 ? b : undefined);
 
 export function rangeOptions(req: RangeRequest): RangeOptions {
@@ -105,7 +108,7 @@ export class Applier {
   }
 
   private checkPut(reader: Reader, req: PutRequest): void {
-    const lease = BigInt(req.lease || '0');
+    const lease = leaseOf(req.lease);
     if (lease !== 0n && !this.lessor().lookup(lease)) throw Errors.leaseNotFound();
     if (req.ignore_value || req.ignore_lease) {
       const existing = reader.range(req.key, undefined, {});
@@ -126,7 +129,7 @@ export class Applier {
 
   private putIn(txn: MvccWriteTxn, req: PutRequest): Body<PutResponse> {
     let value = req.value;
-    let lease = BigInt(req.lease || '0');
+    let lease = leaseOf(req.lease);
     if (req.ignore_value || req.ignore_lease) {
       const prev = txn.range(req.key, undefined, {}).kvs[0];
       if (!prev) throw Errors.keyNotFound();
