@@ -10,6 +10,7 @@ import { isApiError } from '../../lib/api/kube-client/api-error.js';
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
 import { Resources } from '../../lib/controller/resources.js';
+import { KeyedMutex } from '../../services/node-agent/network/keyed-mutex.js';
 
 export interface FakeNodeSpec {
   name: string;
@@ -39,7 +40,7 @@ export class FakeNodes {
   // One lease renewal per node at a time, as the kubelet's single lease controller does:
   // resume() and the interval (or two slow ticks) would otherwise read the same
   // resourceVersion and the second update would conflict.
-  private readonly renewing = new Map<string, Promise<void>>();
+  private readonly renewing = new KeyedMutex();
   private ipCounter = 0;
   private readonly done: Promise<void>;
   errors: string[] = [];
@@ -113,13 +114,7 @@ export class FakeNodes {
   }
 
   private renewLease(name: string): Promise<void> {
-    const next = (this.renewing.get(name) ?? Promise.resolve()).catch(() => undefined).then(() => this.renewLeaseNow(name));
-    this.renewing.set(name, next);
-    const clear = (): void => {
-      if (this.renewing.get(name) === next) this.renewing.delete(name);
-    };
-    next.then(clear, clear);
-    return next;
+    return this.renewing.run(name, () => this.renewLeaseNow(name));
   }
 
   private async renewLeaseNow(name: string): Promise<void> {
