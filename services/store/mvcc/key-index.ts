@@ -54,18 +54,21 @@ export class KeyIndex {
    * A tombstone is never the kept record, so a key deleted at or before atRev vanishes.
    */
   compact(atRev: number, removed: RevisionRecord[]): void {
-    let closed = this.closed ?? [];
-    let gi = 0;
-    while (gi < closed.length) {
-      const revs = closed[gi] as RevisionRecord[];
-      if ((revs[revs.length - 1] as RevisionRecord).main > atRev) break;
-      gi++;
+    // Compaction visits every key; most have no closed generations, and then allocate nothing.
+    let closed = this.closed;
+    if (closed !== undefined) {
+      let gi = 0;
+      while (gi < closed.length) {
+        const revs = closed[gi] as RevisionRecord[];
+        if ((revs[revs.length - 1] as RevisionRecord).main > atRev) break;
+        gi++;
+      }
+      for (let i = 0; i < gi; i++) removed.push(...(closed[i] as RevisionRecord[]));
+      if (gi > 0) closed = closed.slice(gi);
     }
-    for (let i = 0; i < gi; i++) removed.push(...(closed[i] as RevisionRecord[]));
-    closed = closed.slice(gi);
 
     // The generation covering atRev: the oldest remaining one.
-    const revs = closed[0] ?? this.open;
+    const revs = closed?.[0] ?? this.open;
     if (revs.length > 0) {
       const keep = latestAtOrBefore(revs, atRev);
       if (keep > 0) {
@@ -73,12 +76,12 @@ export class KeyIndex {
         (revs[0] as RevisionRecord).prev = undefined;
       }
       // Only reachable if the kept record were a tombstone; etcd guards it the same way.
-      if (revs.length === 1 && revs !== this.open) {
+      if (closed !== undefined && revs !== this.open && revs.length === 1) {
         removed.push(revs[0] as RevisionRecord);
         closed = closed.slice(1);
       }
     }
-    this.closed = closed.length > 0 ? closed : undefined;
+    this.closed = closed !== undefined && closed.length > 0 ? closed : undefined;
   }
 
   /** No history left at all: the key can leave the index. */
