@@ -155,5 +155,11 @@ describe('operations endpoints', () => {
     const metrics = await (await fetch(`${cluster.metricsUrl(0)}/metrics`)).text();
     expect(metrics).toMatch(/^etcd_server_has_leader 1$/m);
     expect(metrics).toMatch(/^etcd_debugging_mvcc_current_revision \d+$/m);
+    // A member that has started has synced its WAL and written its backend at least once (it
+    // publishes its own attributes through the log).
+    const count = (name: string): number => Number(new RegExp(`^${name}_count (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('etcd_disk_wal_fsync_duration_seconds')).toBeGreaterThan(0);
+    expect(count('etcd_disk_backend_commit_duration_seconds')).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^etcd_disk_wal_fsync_duration_seconds_bucket\{le="0.001"\} \d+$/m);
   });
 });

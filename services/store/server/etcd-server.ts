@@ -118,6 +118,11 @@ const DEBUG_APPLY = process.env.STORE_DEBUG_APPLY === '1';
 export const STATE_KEY = 'state';
 export const CONSISTENT_INDEX_KEY = 'consistentIndex';
 
+/**
+ * One store member. Events: 'leader' (leader id, '' for none), 'fatal' (the error that stopped
+ * it), and for the disk metrics 'walSync' and 'backendCommit' (seconds one synced WAL save or
+ * one backend batch took).
+ */
 export class EtcdServer extends EventEmitter {
   readonly cfg: ServerConfig;
   private readonly raft: RawNode;
@@ -329,7 +334,11 @@ export class EtcdServer extends EventEmitter {
         confState: snap.metadata.confState,
       });
     }
-    if (rd.hardState || rd.entries.length > 0) await this.wal.save(rd.hardState, rd.entries, rd.mustSync);
+    if (rd.hardState || rd.entries.length > 0) {
+      const started = rd.mustSync ? performance.now() : 0;
+      await this.wal.save(rd.hardState, rd.entries, rd.mustSync);
+      if (rd.mustSync) this.emit('walSync', (performance.now() - started) / 1000);
+    }
     if (snap) this.raftStorage.applySnapshot(snap);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.raftStorage.append(rd.entries);
@@ -379,7 +388,10 @@ export class EtcdServer extends EventEmitter {
     this.nextBackendBatch = batch;
     void this.queueBackend(() => {
       this.nextBackendBatch = undefined;
-      return this.backend.commit(mergeChanges(batch.changes), batch.meta);
+      const started = performance.now();
+      return this.backend.commit(mergeChanges(batch.changes), batch.meta).then(() => {
+        this.emit('backendCommit', (performance.now() - started) / 1000);
+      });
     });
   }
 
