@@ -10,7 +10,7 @@ import { isApiError } from '../../lib/api/kube-client/api-error.js';
 import type { KubeClient } from '../../lib/api/kube-client/kube-client.js';
 import { Informer } from '../../lib/controller/informer.js';
 import { Resources } from '../../lib/controller/resources.js';
-import { KeyedMutex } from '../../services/node-agent/network/keyed-mutex.js';
+import { KeyedMutex } from '../../lib/keyed-mutex.js';
 
 export interface FakeNodeSpec {
   name: string;

@@ -12,7 +12,7 @@ import type { IpRange } from './ip-allocator.js';
 import { nextFreeIp, rangeContains, rangeOf } from './ip-allocator.js';
 import type { Ipv4Cidr } from './ipv4.js';
 import { formatCidr, formatIpv4, isIpv4, parseCidr, parseIpv4 } from './ipv4.js';
-import { Mutex } from './keyed-mutex.js';
+import { Mutex } from '../../../lib/keyed-mutex.js';
 
 export const LAST_RESERVED_FILE = 'last_reserved_ip.0';
 const LINE_BREAK = '\r\n';

@@ -11,6 +11,5 @@ export * from './ip-json.js';
 export * from './ip-runner.js';
 export { ExecaIpRunner } from './execa-ip-runner.js';
 export type { ExecaIpRunnerOptions } from './execa-ip-runner.js';
-export { Mutex, KeyedMutex } from './keyed-mutex.js';
 export * from './pod-network.js';
 export * from './host-gw-routes.js';

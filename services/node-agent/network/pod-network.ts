@@ -25,7 +25,7 @@ import { ipv4Addresses, isUp, jsonArray } from './ip-json.js';
 import type { IpBatchOptions, IpRunner, IpTarget } from './ip-runner.js';
 import { isExistsError, isNotFoundError } from './ip-runner.js';
 import { formatIpv4, macForIpv4, parseIpv4 } from './ipv4.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../../lib/keyed-mutex.js';
 import { hostVethName, isHostVethName } from './veth-name.js';
 
 export const DEFAULT_BRIDGE_NAME = 'cni0';

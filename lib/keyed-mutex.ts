@@ -1,5 +1,6 @@
-// In-process mutual exclusion: a FIFO Mutex, and a KeyedMutex that serialises work per key (one
-// container's setUp/tearDown) while different keys run concurrently.
+// In-process mutual exclusion: a FIFO Mutex, and a KeyedMutex that serialises work per key (for
+// example one container's set-up and tear-down, or one node's lease renewals) while different
+// keys run concurrently.
 
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();
