@@ -195,7 +195,7 @@ function compareOne(kv: KeyValue | undefined, c: Compare): boolean {
       break;
     case 'LEASE': {
       const a = kv?.lease ?? 0n;
-      const b = BigInt(c.lease ?? '0');
+      const b = leaseOf(c.lease);
       cmp = a < b ? -1 : a > b ? 1 : 0;
       break;
     }
