@@ -74,6 +74,7 @@ export class ApiServerCore {
         now: this.now,
         log: this.log,
         onDeleted: (obj) => this.onDeleted(info, obj),
+        ttlSeconds: info.group === '' && info.resource === 'events' ? cfg.eventTtlSeconds : undefined,
       });
       this.stores.set(storeKey(info.group, info.resource), store);
     }

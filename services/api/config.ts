@@ -1,6 +1,7 @@
 // bin/api's command line: kube-apiserver's flag names and (where the architecture does not
 // say otherwise) its defaults.
 import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../../lib/process/go-duration.js';
 
 export interface ApiConfig {
   etcdServers: string[];
@@ -16,6 +17,8 @@ export interface ApiConfig {
   repairIntervalMs: number;
   /** Interval of BOOKMARK events on watches that allow them. */
   watchBookmarkIntervalMs: number;
+  /** How long Events are kept after their last write (--event-ttl). */
+  eventTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +42,7 @@ The Kubernetes-compatible API server. Flags are kube-apiserver's:
   --default-not-ready-toleration-seconds <n>    toleration added to pods for not-ready nodes (default 300)
   --default-unreachable-toleration-seconds <n>  toleration added to pods for unreachable nodes (default 300)
   --watch-bookmark-interval <ms>            interval of watch BOOKMARK events (default 60000)
+  --event-ttl <duration>                    amount of time to retain events (default 1h0m0s)
   -h, --help                                show this help
 `;
 
@@ -65,6 +69,7 @@ export function parseApiArgs(argv: readonly string[]): ApiConfig | 'help' {
         'default-not-ready-toleration-seconds': { type: 'string' },
         'default-unreachable-toleration-seconds': { type: 'string' },
         'watch-bookmark-interval': { type: 'string' },
+        'event-ttl': { type: 'string' },
         'repair-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -98,6 +103,10 @@ export function parseApiArgs(argv: readonly string[]): ApiConfig | 'help' {
   const cidr = v['service-cluster-ip-range'] ?? '10.96.0.0/16';
   if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) throw new ConfigError(`invalid --service-cluster-ip-range "${cidr}": an IPv4 CIDR is expected`);
   const bind = v['bind-address'] ?? '0.0.0.0';
+  const eventTtl = v['event-ttl'] ?? '1h0m0s';
+  const eventTtlMs = parseGoDuration(eventTtl);
+  // Whole seconds, as the store's leases count them (Kubernetes takes int64(ttl.Seconds())).
+  if (eventTtlMs === undefined || eventTtlMs < 1000) throw new ConfigError(`invalid --event-ttl "${eventTtl}": a duration of at least 1s is expected, e.g. 1h0m0s`);
   return {
     etcdServers: servers,
     bindAddress: bind,
@@ -110,5 +119,6 @@ export function parseApiArgs(argv: readonly string[]): ApiConfig | 'help' {
     defaultUnreachableTolerationSeconds: int('default-unreachable-toleration-seconds', v['default-unreachable-toleration-seconds'], 300),
     repairIntervalMs: int('repair-interval', v['repair-interval'], 180_000, 100),
     watchBookmarkIntervalMs: int('watch-bookmark-interval', v['watch-bookmark-interval'], 60_000, 10),
+    eventTtlSeconds: Math.floor(eventTtlMs / 1000),
   };
 }

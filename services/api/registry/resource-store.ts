@@ -7,7 +7,7 @@ import { formatTime } from '../../../lib/api/time.js';
 import { isRecord } from '../../../lib/api/object.js';
 import type { AdmissionAttributes, AdmissionChain, RequestUser } from '../admission/types.js';
 import { Errors, StatusError } from '../../../lib/api/status-error.js';
-import type { EtcdStorage, StoredValue } from '../storage/etcd-storage.js';
+import type { EtcdStorage, StoredValue, WriteOptions } from '../storage/etcd-storage.js';
 import { WatchCache } from '../storage/watch-cache.js';
 import type { ResourceInfo } from './resources.js';
 import { apiVersionOf } from './resources.js';
@@ -67,6 +67,11 @@ export interface ResourceStoreDeps {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** Called after an object is removed from the store (e.g. to free a Service's ClusterIP). */
   onDeleted?: (obj: KubeObject) => Promise<void>;
+  /**
+   * How long the store keeps an object after its last write (kube-apiserver's TTLFunc: Events,
+   * --event-ttl); undefined keeps it until deleted.
+   */
+  ttlSeconds?: number;
 }
 
 /**
@@ -94,6 +99,7 @@ export class ResourceStore {
   readonly cache: WatchCache;
   private readonly gr: { group: string; resource: string };
   private readonly storageVersion: string;
+  private readonly writeOptions: WriteOptions;
 
   constructor(
     readonly info: ResourceInfo,
@@ -102,6 +108,7 @@ export class ResourceStore {
     this.gr = { group: info.group, resource: info.resource };
     this.storageVersion = info.versions[0] ?? 'v1';
     this.cache = new WatchCache(deps.storage, resourcePrefix(info), (key, value, rev) => this.decode(value, rev), { log: deps.log });
+    this.writeOptions = deps.ttlSeconds === undefined ? {} : { ttlSeconds: deps.ttlSeconds };
   }
 
   private get hasStatus(): boolean {
@@ -238,7 +245,7 @@ export class ResourceStore {
     const finalName = obj.metadata.name ?? '';
     const tracked = this.track(undefined, obj, ctx, '');
     if (ctx.dryRun) return this.present(tracked, ctx.version);
-    const res = await this.deps.storage.create(this.key(namespace, finalName), this.encode(tracked));
+    const res = await this.deps.storage.create(this.key(namespace, finalName), this.encode(tracked), this.writeOptions);
     if (!res.ok) throw Errors.alreadyExists(this.gr, finalName);
     tracked.metadata.resourceVersion = String(res.revision);
     return this.present(tracked, ctx.version);
@@ -369,7 +376,7 @@ export class ResourceStore {
           return this.present(next, ctx.version);
         }
       } else {
-        const res = await this.deps.storage.update(this.key(namespace, name), this.encode(next), cur.stored.modRevision);
+        const res = await this.deps.storage.update(this.key(namespace, name), this.encode(next), cur.stored.modRevision, this.writeOptions);
         if (res.ok) {
           next.metadata.resourceVersion = String(res.revision);
           return this.present(next, ctx.version);
@@ -463,7 +470,7 @@ export class ResourceStore {
         } else {
           if (ctx.dryRun) return { obj: this.present(marked, ctx.version), deleted: false };
           if (sameJson(marked, obj)) return { obj: this.present(obj, ctx.version), deleted: false };
-          const res = await this.deps.storage.update(cur.stored.key, this.encode(marked), cur.stored.modRevision);
+          const res = await this.deps.storage.update(cur.stored.key, this.encode(marked), cur.stored.modRevision, this.writeOptions);
           if (res.ok) {
             marked.metadata.resourceVersion = String(res.revision);
             return { obj: this.present(marked, ctx.version), deleted: false };

@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createEtcdClient } from '../../../lib/grpc/etcd-proto.js';
 import type { EtcdGrpcClient, KeyValue, TxnResponse, WatchResponse } from '../../../lib/grpc/etcd-proto.js';
+import { LeaseManager } from './lease-manager.js';
 
 export interface StoredValue {
   key: string;
@@ -20,6 +21,11 @@ export interface ListResult {
   more: boolean;
   /** Keys left after this page (when more). */
   remaining: number;
+}
+
+/** Write options: ttlSeconds attaches the key to a store lease, so the store deletes it after that long (Events). */
+export interface WriteOptions {
+  ttlSeconds?: number;
 }
 
 export type WriteResult = { ok: true; revision: number; value?: StoredValue } | { ok: false; reason: 'exists' | 'conflict' | 'not-found'; current?: StoredValue };
@@ -90,8 +96,16 @@ function compactedRevisionOf(err: unknown): boolean {
   return err instanceof Error && err.message.includes('required revision has been compacted');
 }
 
+function leaseNotFound(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('requested lease not found');
+}
+
 export class EtcdStorage {
   private readonly client: EtcdGrpcClient;
+  private readonly leases = new LeaseManager({
+    grant: async (ttl) => (await this.retrying('lease grant', () => this.client.Lease.LeaseGrant({ TTL: String(ttl), ID: '0' }, this.deadline()))).ID,
+    now: () => Date.now(),
+  });
 
   /** endpoints: "host:port" of the store members; requests go to any reachable one. */
   constructor(endpoints: readonly string[]) {
@@ -182,38 +196,59 @@ export class EtcdStorage {
     return { succeeded: true, header: { cluster_id: '0', member_id: '0', revision: kv.mod_revision, raft_term: '0' }, responses: [] };
   }
 
-  async create(key: string, value: Buffer): Promise<WriteResult> {
-    const res = await this.retrying('create', () =>
-      this.client.KV.Txn(
-        {
-          compare: [{ key: enc(key), target: 'MOD', result: 'EQUAL', mod_revision: 0 }],
-          success: [{ request_put: { key: enc(key), value } }],
-          failure: [],
-        },
-        this.deadline(),
+  async create(key: string, value: Buffer, opts: WriteOptions = {}): Promise<WriteResult> {
+    const res = await this.withLease(opts, (lease) =>
+      this.retrying('create', () =>
+        this.client.KV.Txn(
+          {
+            compare: [{ key: enc(key), target: 'MOD', result: 'EQUAL', mod_revision: 0 }],
+            success: [{ request_put: { key: enc(key), value, lease } }],
+            failure: [],
+          },
+          this.deadline(),
+        ),
+        () => this.holds(key, value),
       ),
-      () => this.holds(key, value),
     );
     if (!res.succeeded) return { ok: false, reason: 'exists' };
     return { ok: true, revision: Number(res.header?.revision ?? 0) };
   }
 
   /** Replaces key's value if its mod_revision is still expected; otherwise returns the current value. */
-  async update(key: string, value: Buffer, expectedRevision: number): Promise<WriteResult> {
-    const res = await this.retrying('update', () =>
-      this.client.KV.Txn(
-        {
-          compare: [{ key: enc(key), target: 'MOD', result: 'EQUAL', mod_revision: expectedRevision }],
-          success: [{ request_put: { key: enc(key), value } }],
-          failure: [{ request_range: { key: enc(key) } }],
-        },
-        this.deadline(),
+  async update(key: string, value: Buffer, expectedRevision: number, opts: WriteOptions = {}): Promise<WriteResult> {
+    const res = await this.withLease(opts, (lease) =>
+      this.retrying('update', () =>
+        this.client.KV.Txn(
+          {
+            compare: [{ key: enc(key), target: 'MOD', result: 'EQUAL', mod_revision: expectedRevision }],
+            success: [{ request_put: { key: enc(key), value, lease } }],
+            failure: [{ request_range: { key: enc(key) } }],
+          },
+          this.deadline(),
+        ),
+        () => this.holds(key, value),
       ),
-      () => this.holds(key, value),
     );
     if (res.succeeded) return { ok: true, revision: Number(res.header?.revision ?? 0) };
     const kv = res.responses[0]?.response_range?.kvs[0];
     return kv ? { ok: false, reason: 'conflict', current: toStored(kv) } : { ok: false, reason: 'not-found' };
+  }
+
+  /**
+   * Runs a write with the lease its TTL asks for ('0': none). Every write of such a key attaches
+   * a lease again, so an update restarts the TTL, as in Kubernetes. A lease the store no longer
+   * has (revoked, or expired early after a long stall) is dropped and the write tried once more.
+   */
+  private async withLease<T>(opts: WriteOptions, write: (lease: string) => Promise<T>): Promise<T> {
+    if (opts.ttlSeconds === undefined) return write('0');
+    const lease = await this.leases.lease(opts.ttlSeconds);
+    try {
+      return await write(lease);
+    } catch (err) {
+      if (!leaseNotFound(err)) throw err;
+      this.leases.forget(lease);
+      return write(await this.leases.lease(opts.ttlSeconds));
+    }
   }
 
   /** Deletes key if its mod_revision is still expected (0 = whatever it is). */
