@@ -30,22 +30,14 @@ export function createMetrics(server: EtcdServer): Registry {
   server.on('leader', (lead: string) => {
     if (lead) leaderChanges.inc();
   });
-  // etcd's disk histograms and buckets (1 ms doubling to about 8 s). Ours times the whole synced
-  // WAL save: with an O_DSYNC write the write and the sync are one call.
-  const walSync = new Histogram({
-    name: 'etcd_disk_wal_fsync_duration_seconds',
-    help: 'The latency distributions of fsync called by WAL.',
-    buckets: exponentialBuckets(0.001, 2, 14),
-    registers: [registry],
-  });
-  server.on('walSync', (seconds: number) => walSync.observe(seconds));
-  const backendCommit = new Histogram({
-    name: 'etcd_disk_backend_commit_duration_seconds',
-    help: 'The latency distributions of commit called by backend.',
-    buckets: exponentialBuckets(0.001, 2, 14),
-    registers: [registry],
-  });
-  server.on('backendCommit', (seconds: number) => backendCommit.observe(seconds));
+  // etcd's disk histograms and buckets (1 ms doubling to about 8 s), fed by the server's events.
+  // Ours times the whole synced WAL save: with an O_DSYNC write the write and the sync are one call.
+  const diskHistogram = (name: string, help: string, event: 'walSync' | 'backendCommit'): void => {
+    const h = new Histogram({ name, help, buckets: exponentialBuckets(0.001, 2, 14), registers: [registry] });
+    server.on(event, (seconds: number) => h.observe(seconds));
+  };
+  diskHistogram('etcd_disk_wal_fsync_duration_seconds', 'The latency distributions of fsync called by WAL.', 'walSync');
+  diskHistogram('etcd_disk_backend_commit_duration_seconds', 'The latency distributions of commit called by backend.', 'backendCommit');
   new Gauge({
     name: 'etcd_server_proposals_applied_total',
     help: 'The total number of consensus proposals applied.',
