@@ -4,6 +4,7 @@
 // Node changes also keep the host-gw routes to every other node's pods current.
 import type { KubeObject } from '../../lib/api/object.js';
 import { isRecord } from '../../lib/api/object.js';
+import { Mutex } from '../../lib/keyed-mutex.js';
 import type { Logger } from '../../lib/controller/informer.js';
 import type { PodNetworkPort } from './docker-pod-runtime.js';
 import { ExecaIpRunner, HostGwRoutes, PodNetwork, hostGwNodeOf } from './network/index.js';
@@ -28,6 +29,7 @@ export class LatePodNetwork implements PodNetworkPort {
   private net: PodNetwork | undefined;
   private ready = false;
   private readonly waiters: Array<() => void> = [];
+  private readonly applying = new Mutex();
 
   constructor(private readonly o: LatePodNetworkOptions) {}
 
@@ -41,8 +43,17 @@ export class LatePodNetwork implements PodNetworkPort {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Applies the nodes as the informer has them; true when this node's readiness changed. */
-  async nodesChanged(self: KubeObject | undefined, all: KubeObject[], selfName: string): Promise<boolean> {
+  /**
+   * Applies the nodes as the informer has them; true when this node's readiness changed. Calls
+   * run one at a time in call order (each brings a newer view of the nodes, and the last must
+   * win), so two node events close together neither build the bridge twice nor let an older
+   * view undo a newer one's routes.
+   */
+  nodesChanged(self: KubeObject | undefined, all: KubeObject[], selfName: string): Promise<boolean> {
+    return this.applying.run(() => this.applyNodes(self, all, selfName));
+  }
+
+  private async applyNodes(self: KubeObject | undefined, all: KubeObject[], selfName: string): Promise<boolean> {
     const spec = self && isRecord(self.spec) ? self.spec : {};
     const podCIDR = typeof spec.podCIDR === 'string' ? spec.podCIDR : '';
     const before = this.ready;

@@ -3,6 +3,7 @@
 // a protocol number of their own, so sync only ever changes or removes routes it made.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isRecord } from '../../../lib/api/object.js';
+import { Mutex } from '../../../lib/keyed-mutex.js';
 import { IpCommandError } from './errors.js';
 import { deleteRouteLine, replaceRouteLine } from './ip-commands.js';
 import type { IpRouteJson } from './ip-json.js';
@@ -26,6 +27,8 @@ export interface HostGwSyncResult {
 
 export class HostGwRoutes {
   private readonly proto: number;
+  /** sync reads the routes, then writes the difference: two at once could each read before the other wrote. */
+  private readonly syncing = new Mutex();
 
   constructor(
     private readonly runner: IpRunner,
@@ -49,7 +52,13 @@ export class HostGwRoutes {
    * is missing or points elsewhere, delete ours for nodes that are gone. Idempotent; one `ip`
    * process to read and, only when something changes, one to write.
    */
-  async sync(nodes: readonly HostGwNode[], self: string): Promise<HostGwSyncResult> {
+  sync(nodes: readonly HostGwNode[], self: string): Promise<HostGwSyncResult> {
+    // One at a time, in call order, so the last call's nodes are what stays. Overlapping, an older
+    // node list read before a newer one's write could delete the route that write had just added.
+    return this.syncing.run(() => this.syncNow(nodes, self));
+  }
+
+  private async syncNow(nodes: readonly HostGwNode[], self: string): Promise<HostGwSyncResult> {
     const diff = diffRoutes(desiredRoutes(nodes, self), await this.list());
     const lines = [
       ...diff.remove.map((dst) => deleteRouteLine(dst, this.proto)),

@@ -115,4 +115,18 @@ describe('host-gw routes between two nodes', () => {
     expect(await peerAddressSeen(POD_NS.a, '10.244.2.2', PORT)).toBe('10.244.1.2');
     expect(await a.routes.list()).toEqual([{ dst: '10.244.2.0/24', gateway: '10.10.67.22' }]);
   });
+
+  it('leaves the last of overlapping syncs in force (an older node list never undoes a newer one)', async () => {
+    const a = node('a');
+    // As node events arrive: first a view without b, then the current one. Overlapping, both
+    // would read the routes before either wrote, and the older view would delete b's route.
+    for (let i = 0; i < 5; i++) {
+      const results = await Promise.all([a.routes.sync([NODES[0] as HostGwNode], 'a'), a.routes.sync(NODES, 'a')]);
+      expect(results.map((r) => [r.removed, r.replaced.map((x) => x.dst)])).toEqual([
+        [['10.244.2.0/24'], []],
+        [[], ['10.244.2.0/24']],
+      ]);
+      expect(await a.routes.list()).toEqual([{ dst: '10.244.2.0/24', gateway: '10.10.67.22' }]);
+    }
+  });
 });
