@@ -153,6 +153,10 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
   const relistTimer = setInterval(() => {
     relisting = relisting.then(() => kubelet.relist()).catch((err: unknown) => info('relist failed', { error: String(err) }));
   }, 1000);
+  // flannel's host-gw backend checks its routes every 10 s and puts back any that went missing
+  // (removed by hand, or by a sync that failed); the node events alone would leave them out
+  // until some node next changed.
+  const routeCheckTimer = setInterval(syncNodes, 10_000);
   const logs = new NodeLogs(containers, kubelet);
   const backend: NodeApiBackend = {
     pods: () => kubelet.knownPods(),
@@ -196,6 +200,7 @@ async function run(cfg: NodeAgentConfig): Promise<void> {
     stopping = true;
     info('shutting down', { why });
     clearInterval(relistTimer);
+    clearInterval(routeCheckTimer);
     reporter.stop();
     for (const s of servers) {
       s.close();

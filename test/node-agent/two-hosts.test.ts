@@ -101,6 +101,20 @@ describe('node agents on two hosts', () => {
     expect((await inClient(`wget -qO- http://${podIP(p)}:8080/ip`)).trim()).toBe(podIP(client));
   });
 
+  it('puts back a host-gw route removed by hand (the agents check their routes every 10 s, as flannel does)', async () => {
+    const w1 = await c.client.get(Resources.nodes, c.nodeName('w1'));
+    const cidr = String((w1.spec as { podCIDR?: string }).podCIDR ?? '');
+    const show = async (): Promise<string> => (await c.net.exec('w2', ['ip', '-4', 'route', 'show', cidr, 'proto', '77'])).stdout.trim();
+    expect(await show()).toContain(`via ${c.net.ip('w1')}`);
+    const del = await c.net.exec('w2', ['ip', 'route', 'del', cidr, 'proto', '77']);
+    expect(del.exitCode, del.stderr).toBe(0);
+    expect(await show()).toBe('');
+    await waitFor('w2 to put its route to w1\'s pods back', async () => (await show()).includes(`via ${c.net.ip('w1')}`), 30_000, 250);
+    const [p] = await readyPods('app=web');
+    if (!p) throw new Error('no pod');
+    expect((await inClient(`wget -qO- http://${podIP(p)}:8080/`)).trim()).toBe(p.metadata.name);
+  });
+
   it('spreads 300 requests to the ClusterIP over the 3 endpoints, each between 20% and 47%', async () => {
     const svc = await c.client.get(Resources.services, 'web', { namespace: NS });
     const ip = String((svc.spec as { clusterIP?: string }).clusterIP);
