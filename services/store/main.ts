@@ -90,6 +90,9 @@ async function run(cfg: StoreConfig): Promise<void> {
   s.on('apply-error', (err: Error, index: number) =>
     log('error', 'applying an entry failed', { index, error: err.message, stack: err.stack }),
   );
+  s.on('watch-sink-error', (err: Error, watcherId: number) =>
+    log('error', 'a watch could not take its events and was cancelled', { watcherId, error: err.message, stack: err.stack }),
+  );
 
   let stopping = false;
   const shutdown = async (code: number, why: string): Promise<void> => {

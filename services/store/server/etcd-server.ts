@@ -120,7 +120,7 @@ export const CONSISTENT_INDEX_KEY = 'consistentIndex';
 
 /**
  * One store member. Events: 'leader' (leader id, '' for none), 'fatal' (the error that stopped
- * it), and for the disk metrics 'walSync' and 'backendCommit' (seconds one synced WAL save or
+ * it), 'apply-error' and 'watch-sink-error' (logged), and for the disk metrics 'walSync' and 'backendCommit' (seconds one synced WAL save or
  * one backend batch took).
  */
 export class EtcdServer extends EventEmitter {
@@ -197,6 +197,7 @@ export class EtcdServer extends EventEmitter {
     this.snapshotIndex = parts.snapshotIndex;
     this.confState = parts.confState;
     this.stopWatchPump = startWatchPump(this.mvccStore);
+    this.mvccStore.onWatchSinkError = this.onWatchSinkError;
     this.applier = new Applier(
       () => this.mvccStore,
       () => this.lessor,
@@ -573,11 +574,17 @@ export class EtcdServer extends EventEmitter {
     }
   }
 
+  /** A watch sink that threw has been cancelled (the client is told by grpc-api); the member goes on. */
+  private readonly onWatchSinkError = (err: unknown, watcherId: number): void => {
+    this.emit('watch-sink-error', err instanceof Error ? err : new Error(String(err)), watcherId);
+  };
+
   private async restoreFromSnapshot(index: number, confState: ConfState, data: Uint8Array): Promise<void> {
     const { meta, mvcc } = decodeSnapshotData(data);
     this.stopWatchPump();
     this.mvccStore = MvccStoreClass.restore(mvcc);
     this.stopWatchPump = startWatchPump(this.mvccStore);
+    this.mvccStore.onWatchSinkError = this.onWatchSinkError;
     this.membership = Membership.fromJSON(meta.membership);
     this.lessor.restore(meta.leases, this.mvccStore);
     this.persistedStateVersion = '';

@@ -17,7 +17,7 @@ import type { EtcdUnaryFns } from '../../../lib/grpc/etcd-proto.js';
 import { addEtcdService, etcdUnaryRoutes } from '../../../lib/grpc/etcd-proto.js';
 import type { GrpcStatusLike } from '../../../lib/grpc/h2-unary-server.js';
 import { UnaryRouter } from '../../../lib/grpc/h2-unary-server.js';
-import type { MvccEvent, Watcher } from '../mvcc/index.js';
+import type { MvccEvent, WatchBatch, Watcher } from '../mvcc/index.js';
 import { toPbKeyValue } from './apply.js';
 import { EtcdError, Errors } from './errors.js';
 import type { EtcdServer } from './etcd-server.js';
@@ -226,7 +226,8 @@ interface ActiveWatch {
   sentSinceProgress: boolean;
 }
 
-function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
+/** The Watch service (exported for its tests, which drive it with a stand-in stream). */
+export function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
   return {
     Watch: (call) => {
       const watches = new Map<string, ActiveWatch>();
@@ -236,8 +237,32 @@ function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
         if (!closed) call.write(res);
       };
 
-      const startWatch = (w: Omit<ActiveWatch, 'watcher'>, startRevision: number): Watcher =>
-        s.mvcc.watch(
+      const startWatch = (w: Omit<ActiveWatch, 'watcher'>, startRevision: number): Watcher => {
+        const deliver = (batch: WatchBatch): void => {
+          const active = watches.get(w.id);
+          if (!active) return;
+          if (batch.canceled) {
+            watches.delete(w.id);
+            send({
+              header: s.header(batch.revision),
+              watch_id: w.id,
+              canceled: true,
+              compact_revision: String(batch.compactRevision ?? 0),
+              cancel_reason: batch.compactRevision ? Errors.compacted().message : '',
+            });
+            return;
+          }
+          if (batch.events.length === 0) return;
+          const last = batch.events[batch.events.length - 1];
+          if (last) active.lastRevision = last.kv.modRevision;
+          active.sentSinceProgress = true;
+          send({
+            header: s.header(batch.revision),
+            watch_id: w.id,
+            events: batch.events.map((e) => pbEvent(e, w.prevKv)) as Sendable<WatchResponse>['events'],
+          });
+        };
+        return s.mvcc.watch(
           {
             key: w.create.key,
             rangeEnd: w.create.rangeEnd,
@@ -246,30 +271,22 @@ function watchHandlers(s: EtcdServer, opts: ClientApiOptions): WatchHandlers {
             filters: w.create.filters,
           },
           (batch) => {
-            const active = watches.get(w.id);
-            if (!active) return;
-            if (batch.canceled) {
+            try {
+              deliver(batch);
+            } catch (err) {
+              // The hub cancels a watcher whose sink throws; the client must hear of it, or it
+              // would wait on a watch that no longer delivers (it restarts a cancelled one).
               watches.delete(w.id);
-              send({
-                header: s.header(batch.revision),
-                watch_id: w.id,
-                canceled: true,
-                compact_revision: String(batch.compactRevision ?? 0),
-                cancel_reason: batch.compactRevision ? Errors.compacted().message : '',
-              });
-              return;
+              try {
+                send({ header: s.header(), watch_id: w.id, canceled: true, cancel_reason: `etcdserver: watch failed: ${err instanceof Error ? err.message : String(err)}` });
+              } catch {
+                // The stream itself is broken; it ends on its own.
+              }
+              throw err;
             }
-            if (batch.events.length === 0) return;
-            const last = batch.events[batch.events.length - 1];
-            if (last) active.lastRevision = last.kv.modRevision;
-            active.sentSinceProgress = true;
-            send({
-              header: s.header(batch.revision),
-              watch_id: w.id,
-              events: batch.events.map((e) => pbEvent(e, w.prevKv)) as Sendable<WatchResponse>['events'],
-            });
           },
         );
+      };
 
       const onRestored = (): void => {
         for (const w of watches.values()) {
