@@ -159,7 +159,7 @@ describe('assignSlots', () => {
 });
 
 describe('SyncLoop', () => {
-  it('runs at most one sync per min-sync-period and a full one per full period', async () => {
+  it('runs one sync per min-sync-period with a burst of two, as kube-proxy, and a full one per full period', async () => {
     const clock = new FakeClock();
     const runs: { at: number; full: boolean }[] = [];
     const loop = new SyncLoop(clock, { minSyncPeriodMs: 1000, fullSyncPeriodMs: 60_000 }, async (full) => void runs.push({ at: clock.now(), full }));
@@ -167,15 +167,36 @@ describe('SyncLoop', () => {
     loop.start();
     clock.advance(0);
     await loop.idle();
+    // The second token: a change right after the first sync is programmed at once.
+    loop.request();
+    clock.advance(0);
+    await loop.idle();
+    expect(runs.map((r) => r.at - t0)).toEqual([0, 0]);
+    // The bucket is empty: requests within the period share one sync when a token is back.
     loop.request();
     loop.request();
     clock.advance(500);
     await loop.idle();
-    expect(runs.length).toBe(1);
+    expect(runs.length).toBe(2);
     clock.advance(500);
     await loop.idle();
-    expect(runs.map((r) => r.at - t0)).toEqual([0, 1000]);
-    clock.advance(59_000);
+    expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000]);
+    // After a quiet spell the burst is back.
+    clock.advance(5_000);
+    loop.request();
+    clock.advance(0);
+    await loop.idle();
+    loop.request();
+    clock.advance(0);
+    await loop.idle();
+    loop.request();
+    clock.advance(0);
+    await loop.idle();
+    expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000, 6000, 6000]);
+    clock.advance(1000);
+    await loop.idle();
+    expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000, 6000, 6000, 7000]);
+    clock.advance(53_000);
     await loop.idle();
     expect(runs.at(-1)).toEqual({ at: t0 + 60_000, full: true });
     loop.stop();

@@ -1,6 +1,7 @@
-// When syncs run: at most one per min-sync-period (kube-proxy's --min-sync-period, default 1 s),
-// a full one every full-sync period, never two at once. Time comes from a Clock, so tests drive
-// it with FakeClock.
+// When syncs run: as kube-proxy's BoundedFrequencyRunner, one per min-sync-period (its
+// --min-sync-period, default 1 s) with a burst of two (its burstSyncs), so a change right after a
+// sync is programmed at once and only a third within the period waits; a full one every
+// full-sync period; never two at once. Time comes from a Clock, so tests drive it with FakeClock.
 import type { Clock, TimerHandle } from '../../../lib/controller/clock.js';
 
 export interface SyncLoopOptions {
@@ -8,12 +9,17 @@ export interface SyncLoopOptions {
   fullSyncPeriodMs: number;
 }
 
+/** kube-proxy's burstSyncs. */
+const BURST = 2;
+
 export class SyncLoop {
   private timer: TimerHandle | undefined;
   private fullTimer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  private lastStart = Number.NEGATIVE_INFINITY;
+  /** A token bucket: BURST at most, one more per min-sync-period, one taken by each sync. */
+  private tokens = BURST;
+  private refilledAt: number;
   private stopped = false;
 
   constructor(
@@ -21,14 +27,16 @@ export class SyncLoop {
     private readonly o: SyncLoopOptions,
     /** Runs one sync; `full` asks for the periodic full one. Must not throw. */
     private readonly sync: (full: boolean) => Promise<void>,
-  ) {}
+  ) {
+    this.refilledAt = clock.now();
+  }
 
   start(): void {
     this.armFull();
     this.request();
   }
 
-  /** A sync soon: now if the last one started at least min-sync-period ago, else when it has. */
+  /** A sync soon: now if the bucket holds a token, else when it next does. */
   request(): void {
     if (this.stopped) return;
     if (this.running !== undefined) {
@@ -36,7 +44,8 @@ export class SyncLoop {
       return;
     }
     if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.lastStart + this.o.minSyncPeriodMs - this.clock.now());
+    this.refill();
+    const wait = this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) * this.o.minSyncPeriodMs);
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.runOnce(false);
@@ -65,9 +74,17 @@ export class SyncLoop {
 
   private fullPending = false;
 
+  private refill(): void {
+    const now = this.clock.now();
+    const period = this.o.minSyncPeriodMs;
+    this.tokens = period <= 0 ? BURST : Math.min(BURST, this.tokens + (now - this.refilledAt) / period);
+    this.refilledAt = now;
+  }
+
   private runOnce(_fromTimer: boolean): void {
     if (this.stopped) return;
-    this.lastStart = this.clock.now();
+    this.refill();
+    this.tokens = Math.max(0, this.tokens - 1);
     const full = this.fullPending;
     this.fullPending = false;
     this.running = this.sync(full).finally(() => {
