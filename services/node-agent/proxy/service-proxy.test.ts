@@ -164,40 +164,30 @@ describe('SyncLoop', () => {
     const runs: { at: number; full: boolean }[] = [];
     const loop = new SyncLoop(clock, { minSyncPeriodMs: 1000, fullSyncPeriodMs: 60_000 }, async (full) => void runs.push({ at: clock.now(), full }));
     const t0 = clock.now();
+    const after = async (ms: number): Promise<number[]> => {
+      clock.advance(ms);
+      await loop.idle();
+      return runs.map((r) => r.at - t0);
+    };
     loop.start();
-    clock.advance(0);
-    await loop.idle();
+    await after(0);
     // The second token: a change right after the first sync is programmed at once.
     loop.request();
-    clock.advance(0);
-    await loop.idle();
-    expect(runs.map((r) => r.at - t0)).toEqual([0, 0]);
+    expect(await after(0)).toEqual([0, 0]);
     // The bucket is empty: requests within the period share one sync when a token is back.
     loop.request();
     loop.request();
-    clock.advance(500);
-    await loop.idle();
-    expect(runs.length).toBe(2);
-    clock.advance(500);
-    await loop.idle();
-    expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000]);
-    // After a quiet spell the burst is back.
-    clock.advance(5_000);
-    loop.request();
-    clock.advance(0);
-    await loop.idle();
-    loop.request();
-    clock.advance(0);
-    await loop.idle();
-    loop.request();
-    clock.advance(0);
-    await loop.idle();
+    expect(await after(500)).toEqual([0, 0]);
+    expect(await after(500)).toEqual([0, 0, 1000]);
+    // After a quiet spell the burst is back, and the third request waits again.
+    await after(5_000);
+    for (let i = 0; i < 3; i++) {
+      loop.request();
+      await after(0);
+    }
     expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000, 6000, 6000]);
-    clock.advance(1000);
-    await loop.idle();
-    expect(runs.map((r) => r.at - t0)).toEqual([0, 0, 1000, 6000, 6000, 7000]);
-    clock.advance(53_000);
-    await loop.idle();
+    expect(await after(1000)).toEqual([0, 0, 1000, 6000, 6000, 7000]);
+    await after(53_000);
     expect(runs.at(-1)).toEqual({ at: t0 + 60_000, full: true });
     loop.stop();
   });
