@@ -120,8 +120,8 @@ export const CONSISTENT_INDEX_KEY = 'consistentIndex';
 
 /**
  * One store member. Events: 'leader' (leader id, '' for none), 'fatal' (the error that stopped
- * it), 'apply-error' and 'watch-sink-error' (logged), and for the disk metrics 'walSync' and 'backendCommit' (seconds one synced WAL save or
- * one backend batch took).
+ * it), 'apply-error' and 'watch-sink-error' (logged), and for the disk metrics 'walSync' and
+ * 'backendCommit' (seconds one synced WAL save or one backend batch took).
  */
 export class EtcdServer extends EventEmitter {
   readonly cfg: ServerConfig;

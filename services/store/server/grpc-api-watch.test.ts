@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { WatchRequest, WatchResponse } from '../../../lib/grpc/etcd-proto.js';
+import type { WatchHandlers, WatchRequest, WatchResponse } from '../../../lib/grpc/etcd-proto.js';
 import { MvccStore } from '../mvcc/index.js';
 import { b, put } from '../mvcc/test-support.js';
 import type { EtcdServer } from './etcd-server.js';
@@ -41,8 +41,8 @@ describe('Watch service', () => {
   it('tells the client when a watch fails to deliver, instead of leaving it open and silent', () => {
     const s = new StandInServer();
     const call = new StandInCall();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for the grpc-js call object
-    watchHandlers(s as unknown as EtcdServer, { progressNotifyIntervalMs: 60_000 }).Watch(call as any);
+    const handlers = watchHandlers(s as unknown as EtcdServer, { progressNotifyIntervalMs: 60_000 });
+    handlers.Watch(call as unknown as Parameters<WatchHandlers['Watch']>[0]);
     call.emit('data', createRequest('a'));
     call.emit('data', createRequest('b'));
     expect(call.sent.map((r) => [r.watch_id, r.created])).toEqual([
